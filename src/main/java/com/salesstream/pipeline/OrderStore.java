@@ -1,0 +1,68 @@
+package com.salesstream.pipeline;
+
+import java.time.ZoneOffset;
+import java.util.List;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
+import com.salesstream.SalesConfig;
+import com.salesstream.order.Order;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** Writes raw orders to Cassandra {@code <keyspace>.orders}: prepared, idempotent, non-blocking, bounded. */
+@ApplicationScoped
+public class OrderStore {
+
+    private static final Logger LOG = Logger.getLogger(OrderStore.class);
+
+    private final QuarkusCqlSession session;
+    private final SalesConfig config;
+    private PreparedStatement insert;
+
+    OrderStore(QuarkusCqlSession session, SalesConfig config) {
+        this.session = session;
+        this.config = config;
+    }
+
+    /** Creates the schema before the messaging channels start (they start at LIBRARY_BEFORE). */
+    void createSchema(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        String keyspace = config.cassandra().keyspace();
+        session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace
+                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
+                + config.cassandra().replicationFactor() + "}");
+        session.execute("CREATE TABLE IF NOT EXISTS " + keyspace + ".orders ("
+                + "order_id bigint PRIMARY KEY, created_at timestamp, platform_id int, product_id int, "
+                + "quantity int, customer_id int, payment_method text)");
+        insert = session.prepare("INSERT INTO " + keyspace + ".orders (order_id, created_at, platform_id, product_id, "
+                + "quantity, customer_id, payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        LOG.infof("Cassandra table %s.orders ready", keyspace);
+    }
+
+    /** Completes once every order is stored; each insert is retried with backoff until Cassandra accepts it. */
+    public Uni<Void> insertAll(List<Order> orders) {
+        return Multi.createFrom().iterable(orders)
+                .onItem().transformToUni(this::insert).merge(config.pipeline().cassandraMaxInFlight())
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> insert(Order order) {
+        return Uni.createFrom()
+                .completionStage(() -> session.executeAsync(insert.bind(order.orderId(),
+                        order.createdAt().toInstant(ZoneOffset.UTC), order.platformId(), order.productId(),
+                        order.quantity(), order.customerId(), order.paymentMethod()).setIdempotent(true)))
+                .onFailure().invoke(e -> LOG.debugf("Cassandra insert of order %d failed, retrying: %s", order.orderId(), e))
+                .onFailure().retry()
+                .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely()
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,41 @@
+package com.salesstream.pipeline;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+
+/** Everything one processing window read, partition by partition. */
+final class WindowTotals {
+
+    private final Map<TopicPartition, PartitionTotals> partitions = new HashMap<>();
+
+    /** Adds a batch; a partition re-assigned in between restarts from its stored offset, so older totals go. */
+    WindowTotals add(List<PartitionTotals> batch) {
+        for (PartitionTotals totals : batch) {
+            partitions.merge(totals.partition, totals, (current, next) -> {
+                if (next.generation > current.generation) {
+                    return next;
+                }
+                if (next.generation == current.generation) {
+                    current.merge(next);
+                }
+                return current;
+            });
+        }
+        return this;
+    }
+
+    Collection<PartitionTotals> partitions() {
+        return partitions.values();
+    }
+
+    /** Sums the quantities of the given partitions per key. */
+    static Map<AggregateKey, Long> quantities(Collection<PartitionTotals> partitions) {
+        Map<AggregateKey, Long> sums = new HashMap<>();
+        partitions.forEach(totals -> totals.quantities.forEach((key, quantity) -> sums.merge(key, quantity, Long::sum)));
+        return sums;
+    }
+}
