@@ -68,8 +68,8 @@ public class OrderCodec {
         } catch (InvalidFormatException e) {
             throw new InvalidOrderException(Rejection.WRONG_TYPE, e.getOriginalMessage());
         } catch (MismatchedInputException e) {
-            boolean missing = e.getOriginalMessage().startsWith("Missing required creator property")
-                    || e.getOriginalMessage().startsWith("Null value for creator property");
+            // Jackson reports absent and null fields alike as "Missing/Null value for creator property 'x'".
+            boolean missing = e.getOriginalMessage().contains("creator property");
             throw new InvalidOrderException(missing ? Rejection.MISSING_FIELD : Rejection.WRONG_TYPE,
                     e.getOriginalMessage());
         } catch (JsonProcessingException e) {
