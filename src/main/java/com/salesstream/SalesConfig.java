@@ -67,6 +67,10 @@ public interface SalesConfig {
         @WithDefault("1m")
         Duration window();
 
+        /** Windows that may wait while MySQL is slow or away, beyond which the pipeline fails. */
+        @WithDefault("60")
+        int maxPendingWindows();
+
         /** Cassandra inserts in flight per polled batch. */
         @WithDefault("256")
         int cassandraMaxInFlight();

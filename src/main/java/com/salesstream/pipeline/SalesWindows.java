@@ -42,6 +42,8 @@ public class SalesWindows {
             return;
         }
         batches.group().intoMultis().every(config.window())
+                // A window opens while the previous one is still being collected or saved.
+                .onOverflow().buffer(config.maxPendingWindows())
                 .onItem().transformToUniAndConcatenate(window -> window.collect().in(WindowTotals::new, WindowTotals::add))
                 .onItem().transformToUniAndConcatenate(this::save)
                 .subscribe().with(saved -> {

@@ -1,0 +1,230 @@
+package com.salesstream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesstream.LocalKafkaTopics;
+import com.salesstream.SalesConfig;
+import com.salesstream.order.Order;
+import com.salesstream.order.OrderCodec;
+import com.salesstream.order.Rejection;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The whole pipeline against the real local Kafka, Cassandra and MariaDB. */
+@QuarkusTest
+@WithTestResource(LocalKafkaTopics.class)
+class PipelineTest {
+
+    /** Orders this test produces get ids from here on, far above the generator's, and a day of their own. */
+    private static final long TEST_IDS = 9_000_000_000_000_000L;
+    private static final Duration STORED_WITHIN = Duration.ofSeconds(60);
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+    @Inject
+    QuarkusCqlSession cassandra;
+    @Inject
+    Pool mysql;
+    @Inject
+    OrderCodec codec;
+    @Inject
+    SalesConfig config;
+    @ConfigProperty(name = "sales.topic")
+    String topic;
+
+    @Test
+    void everyProducedOrderLandsInCassandraAndInTheAggregatesExactly() {
+        LocalDate day = unusedDay();
+        List<Order> orders = randomOrders(3_000, day);
+
+        produce(orders.stream().map(this::record).toList());
+
+        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(storedOrders(orders)).hasSize(orders.size()));
+        assertThat(storedOrders(orders)).containsExactlyInAnyOrderElementsOf(orders);
+        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(totals(orders)));
+        cleanUp(day, orders);
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterTopicAndTheirNeighboursLand() {
+        LocalDate day = unusedDay();
+        List<Order> orders = randomOrders(40, day);
+        Map<String, byte[]> bad = new HashMap<>();
+        bad.put(Rejection.INVALID_JSON.label(), utf8("{\"order_id\": 1,"));
+        bad.put(Rejection.MISSING_FIELD.label(), utf8("{\"order_id\":1}"));
+        bad.put(Rejection.WRONG_TYPE.label(), utf8(json(orders.get(0)).replace("\"quantity\":", "\"quantity\":\"many\",\"x\":")));
+        bad.put(Rejection.INVALID_QUANTITY.label(), codec.encode(withQuantity(orders.get(1), 0)));
+        bad.put(Rejection.UNKNOWN_PAYMENT_METHOD.label(), utf8(json(orders.get(2)).replace("paypal", "cash")
+                .replace("credit card", "cash").replace("debit card", "cash").replace("bank transfer", "cash")));
+        bad.put(Rejection.UNKNOWN_ID.label(), utf8(json(orders.get(3)).replaceFirst("\"platform_id\":\\d+", "\"platform_id\":99")));
+        bad.put(Rejection.OVERSIZED.label(), new byte[config.orders().maxBytes() + 1]);
+        bad.put(Rejection.NULL_VALUE.label(), null);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, byte[]> entry : bad.entrySet()) {
+            records.add(record(orders.get(i++)));
+            records.add(new ProducerRecord<>(topic, "bad-" + entry.getKey(), entry.getValue()));
+        }
+        orders.subList(i, orders.size()).forEach(order -> records.add(record(order)));
+
+        produce(records);
+
+        List<ConsumerRecord<String, String>> deadLetters = companion.consumeStrings()
+                .fromTopics(topic + ".dlq", bad.size()).awaitCompletion(STORED_WITHIN).getRecords();
+        assertThat(deadLetters).extracting(dead -> header(dead, DeadLetters.REASON))
+                .containsExactlyInAnyOrderElementsOf(bad.keySet());
+        assertThat(deadLetters).allSatisfy(dead -> {
+            assertThat(dead.key()).isEqualTo("bad-" + header(dead, DeadLetters.REASON));
+            assertThat(header(dead, DeadLetters.TOPIC)).isEqualTo(topic);
+            assertThat(header(dead, DeadLetters.PARTITION)).containsOnlyDigits();
+            assertThat(header(dead, DeadLetters.OFFSET)).containsOnlyDigits();
+            assertThat(header(dead, DeadLetters.CAUSE)).isNotBlank();
+        });
+        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(storedOrders(orders)).hasSize(orders.size()));
+        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(totals(orders)));
+        cleanUp(day, orders);
+    }
+
+    @Test
+    void generatedOrdersFollowTheSpec() throws Exception {
+        List<ConsumerRecord<String, String>> generated = companion.consumeStrings()
+                .fromTopics(topic, records -> records
+                        .filter(record -> record.key() != null && record.key().matches("\\d{1,15}"))
+                        .select().first(30))
+                .awaitCompletion(STORED_WITHIN).getRecords();
+
+        ObjectMapper mapper = new ObjectMapper();
+        Map<Integer, Long> lastIdPerPartition = new HashMap<>();
+        for (ConsumerRecord<String, String> record : generated) {
+            JsonNode json = mapper.readTree(record.value());
+            assertThat(json.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("order_id",
+                    "created_at", "platform_id", "product_id", "quantity", "customer_id", "payment_method");
+            assertThat(json.get("order_id").isIntegralNumber()).isTrue();
+            assertThat(record.key()).isEqualTo(json.get("order_id").asText());
+            assertThat(json.get("created_at").asText()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+            assertThat(json.get("platform_id").asInt()).isBetween(1, 4);
+            assertThat(json.get("product_id").asInt()).isBetween(1, 20);
+            assertThat(json.get("quantity").asInt()).isBetween(1, 10);
+            assertThat(json.get("customer_id").asInt()).isBetween(1, 1000);
+            assertThat(json.get("payment_method").asText()).isIn(Order.PAYMENT_METHODS);
+            Order order = codec.decode(record.value().getBytes(StandardCharsets.UTF_8));
+            assertThat(order.createdAt()).isBetween(LocalDateTime.now(ZoneOffset.UTC).minusMinutes(5),
+                    LocalDateTime.now(ZoneOffset.UTC).plusSeconds(1));
+            Long previous = lastIdPerPartition.put(record.partition(), order.orderId());
+            if (previous != null) {
+                assertThat(order.orderId()).as("ids grow in each partition").isGreaterThan(previous);
+            }
+        }
+    }
+
+    private static LocalDate unusedDay() {
+        return LocalDate.of(1990, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(10_000));
+    }
+
+    private static List<Order> randomOrders(int count, LocalDate day) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long firstId = TEST_IDS + random.nextLong(1_000_000_000_000L);
+        List<String> payments = List.copyOf(Order.PAYMENT_METHODS);
+        List<Order> orders = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            orders.add(new Order(firstId + i, day.atTime(random.nextInt(24), random.nextInt(60), random.nextInt(60)),
+                    random.nextInt(1, 5), random.nextInt(1, 21), random.nextInt(1, 11), random.nextInt(1, 1001),
+                    payments.get(random.nextInt(payments.size()))));
+        }
+        return orders;
+    }
+
+    private static Order withQuantity(Order order, int quantity) {
+        return new Order(order.orderId(), order.createdAt(), order.platformId(), order.productId(), quantity,
+                order.customerId(), order.paymentMethod());
+    }
+
+    private ProducerRecord<String, byte[]> record(Order order) {
+        return new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order));
+    }
+
+    private void produce(List<ProducerRecord<String, byte[]>> records) {
+        companion.<String, byte[]> produceWithSerializers(new StringSerializer(), new ByteArraySerializer())
+                .fromRecords(records).awaitCompletion(STORED_WITHIN);
+    }
+
+    private List<Order> storedOrders(List<Order> orders) {
+        List<Order> stored = new ArrayList<>();
+        for (int from = 0; from < orders.size(); from += 100) {
+            List<Long> ids = orders.subList(from, Math.min(from + 100, orders.size())).stream().map(Order::orderId).toList();
+            for (Row row : cassandra.execute(cassandra.prepare("SELECT * FROM " + config.cassandra().keyspace()
+                    + ".orders WHERE order_id IN ?").bind(ids))) {
+                stored.add(new Order(row.getLong("order_id"),
+                        LocalDateTime.ofInstant(row.getInstant("created_at"), ZoneOffset.UTC),
+                        row.getInt("platform_id"), row.getInt("product_id"), row.getInt("quantity"),
+                        row.getInt("customer_id"), row.getString("payment_method")));
+            }
+        }
+        return stored;
+    }
+
+    /** platform_id/product_id -> quantity summed over the day's rows, as the SPEC's exactness rule reads them. */
+    private Map<String, Long> aggregates(LocalDate day) {
+        Map<String, Long> sums = new HashMap<>();
+        mysql.preparedQuery("SELECT platform_id, product_id, SUM(total_quantity) FROM aggregated_sales "
+                + "WHERE order_date = ? GROUP BY platform_id, product_id").execute(Tuple.of(day))
+                .await().atMost(Duration.ofSeconds(10))
+                .forEach(row -> sums.put(row.getInteger(0) + "/" + row.getInteger(1), row.getLong(2)));
+        return sums;
+    }
+
+    private static Map<String, Long> totals(List<Order> orders) {
+        return orders.stream().collect(Collectors.groupingBy(order -> order.platformId() + "/" + order.productId(),
+                Collectors.summingLong(Order::quantity)));
+    }
+
+    private void cleanUp(LocalDate day, List<Order> orders) {
+        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(day))
+                .await().atMost(Duration.ofSeconds(10));
+        cassandra.execute(cassandra.prepare("DELETE FROM " + config.cassandra().keyspace() + ".orders WHERE order_id IN ?")
+                .bind(orders.stream().map(Order::orderId).toList()));
+    }
+
+    private String json(Order order) {
+        return new String(codec.encode(order), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return KafkaCompanion.getHeader(record.headers(), name);
+    }
+}
