@@ -83,6 +83,10 @@ public interface SalesConfig {
         @WithDefault("5s")
         Duration maxRetryBackoff();
 
+        /** Longest wait at shutdown for the open window to be saved. */
+        @WithDefault("10s")
+        Duration shutdownTimeout();
+
         /** Longest wait for MySQL when partitions are assigned or revoked. */
         @WithDefault("30s")
         Duration rebalanceTimeout();

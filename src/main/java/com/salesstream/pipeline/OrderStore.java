@@ -36,6 +36,9 @@ public class OrderStore {
 
     /** Creates the schema before the messaging channels start (they start at LIBRARY_BEFORE). */
     void createSchema(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        if (!config.pipeline().enabled()) {
+            return;
+        }
         String keyspace = config.cassandra().keyspace();
         session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace
                 + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import com.salesstream.SalesConfig;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
@@ -29,6 +30,7 @@ public class SalesWindows {
     private final AggregateStore store;
     private final PartitionAssignments assignments;
     private final SalesConfig.Pipeline config;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
 
     SalesWindows(AggregateStore store, PartitionAssignments assignments, SalesConfig config) {
@@ -47,7 +49,25 @@ public class SalesWindows {
                 .onItem().transformToUniAndConcatenate(window -> window.collect().in(WindowTotals::new, WindowTotals::add))
                 .onItem().transformToUniAndConcatenate(this::save)
                 .subscribe().with(saved -> {
-                }, failure -> LOG.error("The aggregation windows stopped", failure));
+                }, failure -> {
+                    LOG.error("The aggregation windows stopped", failure);
+                    drained.completeExceptionally(failure);
+                }, () -> drained.complete(null));
+    }
+
+    /** Saves the open window before the MySQL pool closes; what it misses is re-read from the stored offsets. */
+    void stop(@Observes ShutdownEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        batches.onComplete();
+        try {
+            drained.get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Open window saved");
+        } catch (Exception e) {
+            LOG.warnf("The open window was not saved within %s (%s); it will be read again at the next start",
+                    config.shutdownTimeout(), e.toString());
+        }
     }
 
     void add(List<PartitionTotals> batch) {
