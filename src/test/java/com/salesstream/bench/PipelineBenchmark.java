@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.salesstream.TestConfig;
+import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 
@@ -50,7 +51,7 @@ public final class PipelineBenchmark {
         String password = System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales");
         String run = Long.toString(System.currentTimeMillis());
         String topic = "sales_orders_bench_" + run;
-        LocalDate day = LocalDate.of(1970, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(7_000));
+        LocalDate day = TestOrders.randomDay(LocalDate.of(1950, 1, 1));
         Preload preload = preload(topic, day, count);
 
         try (CqlSession cassandra = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", 9042))
@@ -113,22 +114,14 @@ public final class PipelineBenchmark {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        Map<String, Long> totals = new HashMap<>();
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<String> payments = List.copyOf(Order.PAYMENT_METHODS);
-        long firstId = 8_000_000_000_000_000L + random.nextLong(1_000_000_000_000L);
+        long firstId = 8_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+        List<Order> orders = TestOrders.onDay(day, firstId, count);
         long started = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < count; i++) {
-                Order order = new Order(firstId + i, day.atTime(random.nextInt(24), random.nextInt(60), random.nextInt(60)),
-                        random.nextInt(1, 5), random.nextInt(1, 21), random.nextInt(1, 11), random.nextInt(1, 1001),
-                        payments.get(random.nextInt(payments.size())));
-                totals.merge(order.platformId() + "/" + order.productId(), (long) order.quantity(), Long::sum);
-                producer.send(new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order)));
-            }
+            orders.forEach(order -> producer.send(new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order))));
         }
         System.out.printf("preloaded %,d orders in %.1f s%n", count, seconds(started, System.nanoTime()));
-        return new Preload(firstId, totals);
+        return new Preload(firstId, TestOrders.totals(orders));
     }
 
     private static boolean anyStored(CqlSession cassandra, long firstId) {

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -30,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesstream.LocalKafkaTopics;
 import com.salesstream.SalesConfig;
+import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 import com.salesstream.order.Rejection;
@@ -72,7 +72,7 @@ class PipelineTest {
 
         await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(storedOrders(orders)).hasSize(orders.size()));
         assertThat(storedOrders(orders)).containsExactlyInAnyOrderElementsOf(orders);
-        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(totals(orders)));
+        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(TestOrders.totals(orders)));
         cleanUp(day, orders);
     }
 
@@ -112,7 +112,7 @@ class PipelineTest {
             assertThat(header(dead, DeadLetters.CAUSE)).isNotBlank();
         });
         await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(storedOrders(orders)).hasSize(orders.size()));
-        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(totals(orders)));
+        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(TestOrders.totals(orders)));
         cleanUp(day, orders);
     }
 
@@ -149,20 +149,11 @@ class PipelineTest {
     }
 
     private static LocalDate unusedDay() {
-        return LocalDate.of(1990, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(10_000));
+        return TestOrders.randomDay(LocalDate.of(1990, 1, 1));
     }
 
     private static List<Order> randomOrders(int count, LocalDate day) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long firstId = TEST_IDS + random.nextLong(1_000_000_000_000L);
-        List<String> payments = List.copyOf(Order.PAYMENT_METHODS);
-        List<Order> orders = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            orders.add(new Order(firstId + i, day.atTime(random.nextInt(24), random.nextInt(60), random.nextInt(60)),
-                    random.nextInt(1, 5), random.nextInt(1, 21), random.nextInt(1, 11), random.nextInt(1, 1001),
-                    payments.get(random.nextInt(payments.size()))));
-        }
-        return orders;
+        return TestOrders.onDay(day, TEST_IDS + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), count);
     }
 
     private static Order withQuantity(Order order, int quantity) {
@@ -202,11 +193,6 @@ class PipelineTest {
                 .await().atMost(Duration.ofSeconds(10))
                 .forEach(row -> sums.put(row.getInteger(0) + "/" + row.getInteger(1), row.getLong(2)));
         return sums;
-    }
-
-    private static Map<String, Long> totals(List<Order> orders) {
-        return orders.stream().collect(Collectors.groupingBy(order -> order.platformId() + "/" + order.productId(),
-                Collectors.summingLong(Order::quantity)));
     }
 
     private void cleanUp(LocalDate day, List<Order> orders) {
