@@ -67,8 +67,8 @@ public interface SalesConfig {
         @WithDefault("1m")
         Duration window();
 
-        /** Windows that may wait while MySQL is slow or away, beyond which the pipeline fails. */
-        @WithDefault("60")
+        /** Closed windows that may wait for MySQL before the consumer holds back new batches. */
+        @WithDefault("2")
         int maxPendingWindows();
 
         /** Cassandra inserts in flight per polled batch. */
@@ -88,7 +88,7 @@ public interface SalesConfig {
         Duration shutdownTimeout();
 
         /** Longest wait for MySQL when partitions are assigned or revoked. */
-        @WithDefault("30s")
+        @WithDefault("60s")
         Duration rebalanceTimeout();
     }
 

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 import com.salesstream.Channels;
+import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
@@ -24,19 +25,22 @@ public class OrderGenerator {
     private final OrderIdBlocks ids;
     private final RandomOrders orders;
     private final OrderCodec codec;
+    private final PipelineMetrics metrics;
     private final int ratePerSecond;
 
-    OrderGenerator(OrderIdBlocks ids, RandomOrders orders, OrderCodec codec, SalesConfig config) {
+    OrderGenerator(OrderIdBlocks ids, RandomOrders orders, OrderCodec codec, PipelineMetrics metrics, SalesConfig config) {
         this.ids = ids;
         this.orders = orders;
         this.codec = codec;
+        this.metrics = metrics;
         this.ratePerSecond = config.generator().ratePerSecond();
     }
 
     @Outgoing(Channels.ORDERS_OUT)
     public Multi<Record<String, byte[]>> generate() {
         Multi<Order> generated = ratePerSecond > 0 ? paced() : orders(Long.MAX_VALUE);
-        return generated.map(order -> Record.of(Long.toString(order.orderId()), codec.encode(order)));
+        return generated.invoke(metrics::produced)
+                .map(order -> Record.of(Long.toString(order.orderId()), codec.encode(order)));
     }
 
     /** Every tick emits the orders due by then; ticks are dropped while Kafka pushes back. */

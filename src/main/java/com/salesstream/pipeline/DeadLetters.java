@@ -11,6 +11,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import com.salesstream.Channels;
+import com.salesstream.PipelineMetrics;
+import com.salesstream.PipelineMetrics.Sink;
+import com.salesstream.SalesConfig;
 import com.salesstream.order.InvalidOrderException;
 
 import io.smallrye.mutiny.Uni;
@@ -31,12 +34,16 @@ class DeadLetters {
     private static final byte[] NO_VALUE = new byte[0];
 
     private final MutinyEmitter<byte[]> emitter;
+    private final PipelineMetrics metrics;
+    private final SalesConfig.Pipeline config;
 
-    DeadLetters(@Channel(Channels.DEAD_LETTERS) MutinyEmitter<byte[]> emitter) {
+    DeadLetters(@Channel(Channels.DEAD_LETTERS) MutinyEmitter<byte[]> emitter, PipelineMetrics metrics, SalesConfig config) {
         this.emitter = emitter;
+        this.metrics = metrics;
+        this.config = config.pipeline();
     }
 
-    /** Completes when the broker has the dead letter. */
+    /** Completes when the broker has the dead letter; retried with backoff until it does. */
     Uni<Void> send(ConsumerRecord<String, byte[]> record, InvalidOrderException why) {
         LOG.warnf("Dead-lettering %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(),
                 why.rejection().label(), why.getMessage());
@@ -51,7 +58,13 @@ class DeadLetters {
                 .withHeaders(headers)
                 .build();
         byte[] value = record.value() == null ? NO_VALUE : record.value();
-        return emitter.sendMessage(Message.of(value).addMetadata(metadata));
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(value).addMetadata(metadata)))
+                .onFailure().invoke(e -> {
+                    metrics.retried(Sink.DEAD_LETTERS);
+                    LOG.warnf("Sending a dead letter failed, retrying: %s", e.toString());
+                })
+                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely()
+                .invoke(() -> metrics.deadLettered(why.rejection().label()));
     }
 
     private static byte[] bytes(String text) {

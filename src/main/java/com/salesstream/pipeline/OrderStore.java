@@ -12,6 +12,8 @@ import org.jboss.logging.Logger;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
+import com.salesstream.PipelineMetrics;
+import com.salesstream.PipelineMetrics.Sink;
 import com.salesstream.SalesConfig;
 import com.salesstream.order.Order;
 
@@ -26,11 +28,13 @@ public class OrderStore {
     private static final Logger LOG = Logger.getLogger(OrderStore.class);
 
     private final QuarkusCqlSession session;
+    private final PipelineMetrics metrics;
     private final SalesConfig config;
     private PreparedStatement insert;
 
-    OrderStore(QuarkusCqlSession session, SalesConfig config) {
+    OrderStore(QuarkusCqlSession session, PipelineMetrics metrics, SalesConfig config) {
         this.session = session;
+        this.metrics = metrics;
         this.config = config;
     }
 
@@ -55,7 +59,9 @@ public class OrderStore {
     public Uni<Void> insertAll(List<Order> orders) {
         return Multi.createFrom().iterable(orders)
                 .onItem().transformToUni(this::insert).merge(config.pipeline().cassandraMaxInFlight())
-                .collect().last().replaceWithVoid();
+                .collect().last()
+                .invoke(() -> metrics.written(Sink.CASSANDRA, orders.size()))
+                .replaceWithVoid();
     }
 
     private Uni<Void> insert(Order order) {
@@ -63,7 +69,10 @@ public class OrderStore {
                 .completionStage(() -> session.executeAsync(insert.bind(order.orderId(),
                         order.createdAt().toInstant(ZoneOffset.UTC), order.platformId(), order.productId(),
                         order.quantity(), order.customerId(), order.paymentMethod()).setIdempotent(true)))
-                .onFailure().invoke(e -> LOG.debugf("Cassandra insert of order %d failed, retrying: %s", order.orderId(), e))
+                .onFailure().invoke(e -> {
+                    metrics.retried(Sink.CASSANDRA);
+                    LOG.debugf("Cassandra insert of order %d failed, retrying: %s", order.orderId(), e);
+                })
                 .onFailure().retry()
                 .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely()
                 .replaceWithVoid();

@@ -17,6 +17,7 @@ final class PartitionTotals {
     final long generation;
     final Map<AggregateKey, Long> quantities = new HashMap<>();
     long lastOffset = -1;
+    long orders;
 
     PartitionTotals(TopicPartition partition, long generation) {
         this.partition = partition;
@@ -27,6 +28,7 @@ final class PartitionTotals {
         quantities.merge(new AggregateKey(order.createdAt().toLocalDate(), order.platformId(), order.productId()),
                 (long) order.quantity(), Long::sum);
         lastOffset = offset;
+        orders++;
     }
 
     /** A record that adds nothing (a dead letter) still moves the offset forward. */
@@ -37,5 +39,6 @@ final class PartitionTotals {
     void merge(PartitionTotals later) {
         later.quantities.forEach((key, quantity) -> quantities.merge(key, quantity, Long::sum));
         lastOffset = later.lastOffset;
+        orders += later.orders;
     }
 }

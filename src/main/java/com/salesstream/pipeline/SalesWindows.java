@@ -4,14 +4,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
 
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -19,23 +24,31 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
  * Groups the stored orders into processing windows with Mutiny and saves each window's aggregates. Batches
- * arrive already summed per partition, so a window holds a few sums, never the orders themselves.
+ * arrive already summed per partition, so a window holds a few sums, never the orders themselves. While MySQL
+ * lags, new batches wait (see {@link #awaitRoom()}) instead of piling up.
  */
 @ApplicationScoped
 public class SalesWindows {
+
+    /** Observer priority of {@link #stop}: after the consumer has drained its batch. */
+    static final int STOP_PRIORITY = Interceptor.Priority.APPLICATION + 100;
 
     private static final Logger LOG = Logger.getLogger(SalesWindows.class);
 
     private final UnicastProcessor<List<PartitionTotals>> batches = UnicastProcessor.create();
     private final AggregateStore store;
     private final PartitionAssignments assignments;
+    private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    /** Windows opened and not saved yet, the open one included. */
+    private final AtomicInteger unsaved = new AtomicInteger();
     private volatile CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
 
-    SalesWindows(AggregateStore store, PartitionAssignments assignments, SalesConfig config) {
+    SalesWindows(AggregateStore store, PartitionAssignments assignments, PipelineMetrics metrics, SalesConfig config) {
         this.store = store;
         this.assignments = assignments;
+        this.metrics = metrics;
         this.config = config.pipeline();
     }
 
@@ -44,30 +57,34 @@ public class SalesWindows {
             return;
         }
         batches.group().intoMultis().every(config.window())
-                // A window opens while the previous one is still being collected or saved.
-                .onOverflow().buffer(config.maxPendingWindows())
+                .onItem().invoke(unsaved::incrementAndGet)
+                // Windows keep opening while an earlier one is saved; awaitRoom() holds the batches back, so
+                // the windows queued here are empty.
+                .onOverflow().buffer()
                 .onItem().transformToUniAndConcatenate(window -> window.collect().in(WindowTotals::new, WindowTotals::add))
                 .onItem().transformToUniAndConcatenate(this::save)
-                .subscribe().with(saved -> {
-                }, failure -> {
+                .subscribe().with(saved -> unsaved.decrementAndGet(), failure -> {
                     LOG.error("The aggregation windows stopped", failure);
                     drained.completeExceptionally(failure);
                 }, () -> drained.complete(null));
     }
 
-    /** Saves the open window before the MySQL pool closes; what it misses is re-read from the stored offsets. */
-    void stop(@Observes ShutdownEvent event) {
-        if (!config.enabled()) {
-            return;
+    /** Completes once there is room for one more batch: fewer than max-pending-windows windows wait for MySQL. */
+    Uni<Void> awaitRoom() {
+        if (hasRoom()) {
+            return Uni.createFrom().voidItem();
         }
-        batches.onComplete();
-        try {
-            drained.get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Open window saved");
-        } catch (Exception e) {
-            LOG.warnf("The open window was not saved within %s (%s); it will be read again at the next start",
-                    config.shutdownTimeout(), e.toString());
-        }
+        return Uni.createFrom().voidItem()
+                .invoke(() -> {
+                    if (!hasRoom()) {
+                        throw new IllegalStateException("windows wait for MySQL");
+                    }
+                })
+                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely();
+    }
+
+    private boolean hasRoom() {
+        return unsaved.get() - 1 <= config.maxPendingWindows();
     }
 
     void add(List<PartitionTotals> batch) {
@@ -85,11 +102,29 @@ public class SalesWindows {
         }
     }
 
+    /** Saves the open window before the MySQL pool closes; what it misses is re-read from the stored offsets. */
+    void stop(@Observes @Priority(STOP_PRIORITY) ShutdownEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        batches.onComplete();
+        try {
+            drained.get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Open window saved");
+        } catch (Exception e) {
+            LOG.warnf("The open window was not saved within %s (%s); it will be read again at the next start",
+                    config.shutdownTimeout(), e.toString());
+        }
+    }
+
     private Uni<Void> save(WindowTotals window) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        // Published before the store filters the partitions: a revocation either waits for this save or is seen.
         saving = done;
-        // Filtered after `saving` is published: a revocation either waits for this save or is seen by the filter.
-        List<PartitionTotals> current = window.partitions().stream().filter(assignments::isCurrent).toList();
-        return store.save(current).onTermination().invoke(() -> done.complete(null));
+        Timer.Sample sample = Timer.start();
+        return store.save(window).onTermination().invoke(() -> {
+            sample.stop(metrics.windowSave());
+            done.complete(null);
+        });
     }
 }

@@ -46,16 +46,19 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
         if (partitions.isEmpty()) {
             return;
         }
-        assignments.assigned(partitions);
         String topic = partitions.iterator().next().topic();
-        Map<TopicPartition, Long> stored = store.storedOffsets(topic).await().atMost(config.rebalanceTimeout());
+        Map<TopicPartition, Long> stored = store.storedOffsets(topic)
+                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely()
+                .await().atMost(config.rebalanceTimeout());
         for (TopicPartition partition : partitions) {
             Long offset = stored.get(partition);
             if (offset != null) {
                 consumer.seek(partition, offset);
+                assignments.assigned(partition, offset);
             } else {
                 // Nothing of this partition is in MySQL yet: every record it holds still has to be counted.
                 consumer.seekToBeginning(List.of(partition));
+                assignments.assigned(partition, PartitionAssignments.NO_STORED_OFFSET);
             }
         }
         LOG.infof("Assigned %s, resuming at stored offsets %s", partitions, stored);
