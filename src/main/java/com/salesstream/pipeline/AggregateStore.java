@@ -47,12 +47,15 @@ class AggregateStore {
 
     private final Pool mysql;
     private final PartitionAssignments assignments;
+    private final GroupOffsets groupOffsets;
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
 
-    AggregateStore(Pool mysql, PartitionAssignments assignments, PipelineMetrics metrics, SalesConfig config) {
+    AggregateStore(Pool mysql, PartitionAssignments assignments, GroupOffsets groupOffsets, PipelineMetrics metrics,
+            SalesConfig config) {
         this.mysql = mysql;
         this.assignments = assignments;
+        this.groupOffsets = groupOffsets;
         this.metrics = metrics;
         this.config = config.pipeline();
     }
@@ -96,7 +99,8 @@ class AggregateStore {
                 .invoke(() -> {
                     partitions.forEach(assignments::saved);
                     metrics.written(Sink.MYSQL, partitions.stream().mapToLong(totals -> totals.orders).sum());
-                });
+                })
+                .call(() -> groupOffsets.commit(partitions));
     }
 
     private static Uni<Void> insertAggregates(SqlConnection connection, Map<AggregateKey, Long> quantities,

@@ -63,7 +63,8 @@ public class SalesWindows {
                 .onOverflow().buffer()
                 .onItem().transformToUniAndConcatenate(window -> window.collect().in(WindowTotals::new, WindowTotals::add))
                 .onItem().transformToUniAndConcatenate(this::save)
-                .subscribe().with(saved -> unsaved.decrementAndGet(), failure -> {
+                .subscribe().with(saved -> {
+                }, failure -> {
                     LOG.error("The aggregation windows stopped", failure);
                     drained.completeExceptionally(failure);
                 }, () -> drained.complete(null));
@@ -124,6 +125,7 @@ public class SalesWindows {
         Timer.Sample sample = Timer.start();
         return store.save(window).onTermination().invoke(() -> {
             sample.stop(metrics.windowSave());
+            unsaved.decrementAndGet();
             done.complete(null);
         });
     }

@@ -1,0 +1,151 @@
+package com.salesstream.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.salesstream.TestOrders;
+import com.salesstream.order.Order;
+import com.salesstream.support.LocalServers;
+import com.salesstream.support.LocalStores;
+import com.salesstream.support.OrderFeed;
+import com.salesstream.support.ServiceProcess;
+
+/**
+ * The guarantees of docs/GUARANTEES.md against the packaged service, run as separate processes that are killed,
+ * while the real Kafka, Cassandra and MariaDB are stopped and started under them.
+ */
+class DeliveryGuaranteesIT {
+
+    private static final String KEYSPACE = "sales";
+    private static final Duration PROGRESS_WITHIN = Duration.ofSeconds(90);
+    private static final Duration SETTLED_WITHIN = Duration.ofMinutes(3);
+
+    private final LocalStores stores = new LocalStores();
+    private Admin admin;
+    private String topic;
+    private String group;
+    private LocalDate day;
+    private List<Order> orders;
+
+    @BeforeEach
+    void freshTopicAndDay() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        topic = "sales_orders_it_" + run;
+        group = "sales-it-" + run;
+        day = TestOrders.randomDay(LocalDate.of(1960, 1, 1));
+        admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:9092"));
+        admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        LocalServers.start("kafka", "cassandra", "mariadb");
+        admin.deleteTopics(List.of(topic, topic + ".dlq"));
+        admin.close();
+        stores.deleteAggregates(day);
+        if (orders != null) {
+            stores.deleteOrders(KEYSPACE, orders.get(0).orderId(), orders.size());
+        }
+        stores.close();
+    }
+
+    @Test
+    void killingTheServiceWithSigkillLosesNothingAndCountsNothingTwice() throws Exception {
+        orders = orders(30_000);
+        try (OrderFeed feed = OrderFeed.start(topic, orders, 1_500)) {
+            ServiceProcess service = ServiceProcess.start("it-kill", serviceConfig());
+            for (int kill = 1; kill <= 3; kill++) {
+                awaitProgress();
+                service.kill();
+                service = ServiceProcess.start("it-kill", serviceConfig());
+            }
+            assertThat(feed.awaitSent(SETTLED_WITHIN)).isTrue();
+            try (ServiceProcess last = service) {
+                assertExactlyStored(orders);
+            }
+        }
+    }
+
+    @Test
+    void whenOneOfTwoInstancesIsKilledTheOtherTakesOverExactly() throws Exception {
+        orders = orders(20_000);
+        try (OrderFeed feed = OrderFeed.start(topic, orders, 1_000);
+                ServiceProcess first = ServiceProcess.start("it-first", serviceConfig());
+                ServiceProcess second = ServiceProcess.start("it-second", serviceConfig())) {
+            awaitProgress();
+            first.kill();
+            assertThat(feed.awaitSent(SETTLED_WITHIN)).isTrue();
+            assertExactlyStored(orders);
+        }
+    }
+
+    @Test
+    void eachServerCutOffForThirtySecondsTurnsReadinessDownAndLosesNothing() throws Exception {
+        List<Order> planned = orders(100_000);
+        orders = planned;
+        try (OrderFeed feed = OrderFeed.start(topic, planned, 250);
+                ServiceProcess service = ServiceProcess.start("it-outages", serviceConfig())) {
+            await().atMost(PROGRESS_WITHIN).until(service::isReady);
+            for (String server : List.of("cassandra", "mariadb", "kafka")) {
+                awaitProgress();
+                long cutAt = System.nanoTime();
+                LocalServers.stop(server);
+                await().atMost(Duration.ofSeconds(60)).until(() -> !service.isReady());
+                assertThat(service.isLive()).as("liveness while %s is away", server).isTrue();
+                // The outage lasts about thirty seconds whatever the detection took.
+                Thread.sleep(Math.max(0, Duration.ofSeconds(30).toMillis() - (System.nanoTime() - cutAt) / 1_000_000));
+                LocalServers.start(server);
+                await().atMost(SETTLED_WITHIN).until(service::isReady);
+            }
+            List<Order> produced = planned.subList(0, feed.stop(SETTLED_WITHIN));
+            assertExactlyStored(produced);
+        }
+    }
+
+    private List<Order> orders(int count) {
+        return TestOrders.onDay(day, 7_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), count);
+    }
+
+    private Map<String, String> serviceConfig() {
+        Map<String, String> config = new HashMap<>();
+        config.put("sales.topic", topic);
+        config.put("sales.pipeline.group-id", group);
+        config.put("sales.generator.enabled", "false");
+        config.put("sales.pipeline.window", "1s");
+        config.put("sales.pipeline.max-retry-backoff", "1s");
+        // A killed instance's partitions move after 6 s rather than Kafka's default 45 s.
+        config.put("mp.messaging.incoming.orders-in.session.timeout.ms", "6000");
+        config.put("mp.messaging.incoming.orders-in.heartbeat.interval.ms", "1000");
+        return config;
+    }
+
+    /** Waits until more of the day's quantity is in MySQL than now: the pipeline is moving. */
+    private void awaitProgress() throws Exception {
+        long before = total();
+        await().atMost(PROGRESS_WITHIN).until(() -> total() > before);
+    }
+
+    private long total() throws Exception {
+        return stores.aggregates(day).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private void assertExactlyStored(List<Order> produced) {
+        Map<String, Long> expected = TestOrders.totals(produced);
+        await().atMost(SETTLED_WITHIN).untilAsserted(() -> assertThat(stores.aggregates(day)).isEqualTo(expected));
+        assertThat(stores.storedOrders(KEYSPACE, produced.get(0).orderId(), produced.size())).isEqualTo(produced.size());
+    }
+}

@@ -1,0 +1,83 @@
+package com.salesstream.support;
+
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+
+/** Reads what the service stored in the local Cassandra and MariaDB, the way the SPEC's guarantees are stated. */
+public final class LocalStores implements AutoCloseable {
+
+    private static final String MYSQL = "jdbc:mariadb://127.0.0.1:3306/sales";
+
+    private final CqlSession cassandra = CqlSession.builder()
+            .addContactPoint(new InetSocketAddress("127.0.0.1", 9042)).withLocalDatacenter("datacenter1").build();
+    private final String password = System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales");
+
+    public CqlSession cassandra() {
+        return cassandra;
+    }
+
+    /** Quantities per "platform/product" summed over all aggregate rows of the day. */
+    public Map<String, Long> aggregates(LocalDate day) throws SQLException {
+        Map<String, Long> sums = new HashMap<>();
+        // A connection per call: the tests stop and restart MariaDB under it.
+        try (Connection mysql = DriverManager.getConnection(MYSQL, "sales", password);
+                PreparedStatement query = mysql.prepareStatement("SELECT platform_id, product_id, SUM(total_quantity) "
+                        + "FROM aggregated_sales WHERE order_date = ? GROUP BY platform_id, product_id")) {
+            query.setObject(1, day);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    sums.put(rows.getInt(1) + "/" + rows.getInt(2), rows.getLong(3));
+                }
+            }
+        }
+        return sums;
+    }
+
+    public void deleteAggregates(LocalDate day) throws SQLException {
+        try (Connection mysql = DriverManager.getConnection(MYSQL, "sales", password);
+                PreparedStatement delete = mysql.prepareStatement("DELETE FROM aggregated_sales WHERE order_date = ?")) {
+            delete.setObject(1, day);
+            delete.executeUpdate();
+        }
+    }
+
+    /** How many of the orders with ids firstId .. firstId + count - 1 are in {@code <keyspace>.orders}. */
+    public long storedOrders(String keyspace, long firstId, int count) {
+        var select = cassandra.prepare("SELECT order_id FROM " + keyspace + ".orders WHERE order_id IN ?");
+        return idChunks(firstId, count).stream().mapToLong(ids -> cassandra.execute(select.bind(ids)).all().size()).sum();
+    }
+
+    public void deleteOrders(String keyspace, long firstId, int count) {
+        var delete = cassandra.prepare("DELETE FROM " + keyspace + ".orders WHERE order_id IN ?");
+        idChunks(firstId, count).forEach(ids -> cassandra.execute(delete.bind(ids)));
+    }
+
+    /** The ids in lists of 100, a reasonable IN clause on a partition key. */
+    private static List<List<Long>> idChunks(long firstId, int count) {
+        List<List<Long>> chunks = new ArrayList<>();
+        for (long from = 0; from < count; from += 100) {
+            List<Long> ids = new ArrayList<>();
+            for (long id = from; id < Math.min(from + 100, count); id++) {
+                ids.add(firstId + id);
+            }
+            chunks.add(ids);
+        }
+        return chunks;
+    }
+
+    @Override
+    public void close() {
+        cassandra.close();
+    }
+}

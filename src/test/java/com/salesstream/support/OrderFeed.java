@@ -1,0 +1,82 @@
+package com.salesstream.support;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.salesstream.TestConfig;
+import com.salesstream.order.Order;
+import com.salesstream.order.OrderCodec;
+
+/** Produces a list of orders to a topic at a steady rate, in the background, riding out broker outages. */
+public final class OrderFeed implements AutoCloseable {
+
+    private static final Duration TICK = Duration.ofMillis(10);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile int handedOver;
+
+    private OrderFeed(String topic, List<Order> orders, int perSecond) {
+        OrderCodec codec = new OrderCodec(TestConfig.defaults());
+        // Long timeouts: a send waits for a broker that is down for a while instead of failing.
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+        this.thread = new Thread(() -> {
+            long started = System.nanoTime();
+            for (int i = 0; i < orders.size() && !stopped; i++) {
+                Order order = orders.get(i);
+                producer.send(new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order)));
+                handedOver = i + 1;
+                long due = started + TimeUnit.SECONDS.toNanos(i + 1) / perSecond;
+                long ahead = due - System.nanoTime();
+                if (ahead > TICK.toNanos()) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(ahead);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+            producer.flush();
+        }, "order-feed");
+    }
+
+    public static OrderFeed start(String topic, List<Order> orders, int perSecond) {
+        OrderFeed feed = new OrderFeed(topic, orders, perSecond);
+        feed.thread.start();
+        return feed;
+    }
+
+    /** Stops producing; returns how many orders, from the first on, were produced, once the broker has them all. */
+    public int stop(Duration within) throws InterruptedException {
+        stopped = true;
+        if (!awaitSent(within)) {
+            throw new IllegalStateException("The broker did not take the orders within " + within);
+        }
+        return handedOver;
+    }
+
+    /** True once every order was acknowledged by the broker. */
+    public boolean awaitSent(Duration within) throws InterruptedException {
+        thread.join(within.toMillis());
+        return !thread.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        thread.interrupt();
+        thread.join();
+        producer.close();
+    }
+}
