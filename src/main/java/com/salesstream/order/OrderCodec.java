@@ -57,6 +57,9 @@ public class OrderCodec {
             throw new InvalidOrderException(Rejection.OVERSIZED,
                     value.length + " bytes, more than the " + limits.maxBytes() + " allowed");
         }
+        if (value.length == 0) {
+            throw new InvalidOrderException(Rejection.INVALID_JSON, "the record's value is empty");
+        }
         Order order = parse(value);
         validate(order);
         return order;
@@ -68,15 +71,23 @@ public class OrderCodec {
         } catch (InvalidFormatException e) {
             throw new InvalidOrderException(Rejection.WRONG_TYPE, e.getOriginalMessage());
         } catch (MismatchedInputException e) {
-            // Jackson reports absent and null fields alike as "Missing/Null value for creator property 'x'".
-            boolean missing = e.getOriginalMessage().contains("creator property");
-            throw new InvalidOrderException(missing ? Rejection.MISSING_FIELD : Rejection.WRONG_TYPE,
-                    e.getOriginalMessage());
+            throw new InvalidOrderException(mismatch(e.getOriginalMessage()), e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new InvalidOrderException(Rejection.INVALID_JSON, e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidOrderException(Rejection.INVALID_JSON, e.getMessage());
         }
+    }
+
+    /** Jackson tells these cases apart only in its messages. */
+    private static Rejection mismatch(String message) {
+        if (message.contains("creator property")) {
+            return Rejection.MISSING_FIELD; // "Missing creator property 'x'" and "Null value for creator property 'x'"
+        }
+        if (message.startsWith("Trailing token")) {
+            return Rejection.INVALID_JSON;
+        }
+        return Rejection.WRONG_TYPE;
     }
 
     private void validate(Order order) throws InvalidOrderException {

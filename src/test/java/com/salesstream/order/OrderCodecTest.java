@@ -31,6 +31,8 @@ class OrderCodecTest {
     @CsvSource(delimiter = '|', value = {
             "not json at all                    | INVALID_JSON           | {oops",
             "trailing garbage                   | INVALID_JSON           | " + VALID + " x",
+            "trailing brace                     | INVALID_JSON           | " + VALID + "}",
+            "an array of orders                 | WRONG_TYPE             | [" + VALID + "]",
             "missing field                      | MISSING_FIELD          | {\"order_id\":1,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":1,\"quantity\":1,\"customer_id\":1}",
             "null field                         | MISSING_FIELD          | {\"order_id\":1,\"created_at\":null,\"platform_id\":1,\"product_id\":1,\"quantity\":1,\"customer_id\":1,\"payment_method\":\"paypal\"}",
             "string where a number belongs      | WRONG_TYPE             | {\"order_id\":\"1\",\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":1,\"quantity\":1,\"customer_id\":1,\"payment_method\":\"paypal\"}",
@@ -47,6 +49,13 @@ class OrderCodecTest {
         assertThatThrownBy(() -> codec.decode(value.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(InvalidOrderException.class, e -> assertThat(e.rejection()).as(e.getMessage()).isEqualTo(expected))
                 .message().isNotBlank();
+    }
+
+    @Test
+    void rejectsAnEmptyValue() {
+        assertThatThrownBy(() -> codec.decode(new byte[0]))
+                .isInstanceOfSatisfying(InvalidOrderException.class,
+                        e -> assertThat(e.rejection()).isEqualTo(Rejection.INVALID_JSON));
     }
 
     @Test

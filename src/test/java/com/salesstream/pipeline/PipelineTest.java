@@ -34,6 +34,8 @@ import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 import com.salesstream.order.Rejection;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
@@ -60,6 +62,8 @@ class PipelineTest {
     OrderCodec codec;
     @Inject
     SalesConfig config;
+    @Inject
+    MeterRegistry registry;
     @ConfigProperty(name = "sales.topic")
     String topic;
 
@@ -80,37 +84,51 @@ class PipelineTest {
     void badRecordsGoToTheDeadLetterTopicAndTheirNeighboursLand() {
         LocalDate day = unusedDay();
         List<Order> orders = randomOrders(40, day);
-        Map<String, byte[]> bad = new HashMap<>();
-        bad.put(Rejection.INVALID_JSON.label(), utf8("{\"order_id\": 1,"));
-        bad.put(Rejection.MISSING_FIELD.label(), utf8("{\"order_id\":1}"));
-        bad.put(Rejection.WRONG_TYPE.label(), utf8(json(orders.get(0)).replace("\"quantity\":", "\"quantity\":\"many\",\"x\":")));
-        bad.put(Rejection.INVALID_QUANTITY.label(), codec.encode(withQuantity(orders.get(1), 0)));
-        bad.put(Rejection.UNKNOWN_PAYMENT_METHOD.label(), utf8(json(orders.get(2)).replace("paypal", "cash")
-                .replace("credit card", "cash").replace("debit card", "cash").replace("bank transfer", "cash")));
-        bad.put(Rejection.UNKNOWN_ID.label(), utf8(json(orders.get(3)).replaceFirst("\"platform_id\":\\d+", "\"platform_id\":99")));
-        bad.put(Rejection.OVERSIZED.label(), new byte[config.orders().maxBytes() + 1]);
-        bad.put(Rejection.NULL_VALUE.label(), null);
+        String valid = json(orders.get(0));
+        // Each malformed value with the reason it must be dead-lettered for.
+        List<Malformed> bad = List.of(
+                new Malformed(Rejection.INVALID_JSON, utf8("{\"order_id\": 1,")),
+                new Malformed(Rejection.INVALID_JSON, utf8("")),
+                new Malformed(Rejection.INVALID_JSON, new byte[] { (byte) 0xC3, (byte) 0x28, (byte) 0xFF }),
+                new Malformed(Rejection.INVALID_JSON, utf8(valid + "}")),
+                new Malformed(Rejection.MISSING_FIELD, utf8("{\"order_id\":1}")),
+                new Malformed(Rejection.MISSING_FIELD, utf8(valid.replaceFirst("\"payment_method\":\"[^\"]+\"", "\"payment_method\":null"))),
+                new Malformed(Rejection.WRONG_TYPE, utf8(valid.replaceFirst("\"quantity\":\\d+", "\"quantity\":\"many\""))),
+                new Malformed(Rejection.WRONG_TYPE, utf8(valid.replaceFirst("\"order_id\":\\d+", "\"order_id\":1.5"))),
+                new Malformed(Rejection.WRONG_TYPE, utf8("[" + valid + "]")),
+                new Malformed(Rejection.WRONG_TYPE, utf8(valid.replaceFirst("\"created_at\":\"[^\"]+\"", "\"created_at\":\"yesterday\""))),
+                new Malformed(Rejection.INVALID_QUANTITY, codec.encode(withQuantity(orders.get(1), 0))),
+                new Malformed(Rejection.INVALID_QUANTITY, codec.encode(withQuantity(orders.get(1), -4))),
+                new Malformed(Rejection.INVALID_QUANTITY, codec.encode(withQuantity(orders.get(1), 11))),
+                new Malformed(Rejection.UNKNOWN_PAYMENT_METHOD, utf8(valid.replaceFirst("\"payment_method\":\"[^\"]+\"", "\"payment_method\":\"cash\""))),
+                new Malformed(Rejection.UNKNOWN_ID, utf8(valid.replaceFirst("\"platform_id\":\\d+", "\"platform_id\":99"))),
+                new Malformed(Rejection.UNKNOWN_ID, utf8(valid.replaceFirst("\"customer_id\":\\d+", "\"customer_id\":0"))),
+                new Malformed(Rejection.OVERSIZED, new byte[config.orders().maxBytes() + 1]),
+                new Malformed(Rejection.NULL_VALUE, null));
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        int i = 0;
-        for (Map.Entry<String, byte[]> entry : bad.entrySet()) {
-            records.add(record(orders.get(i++)));
-            records.add(new ProducerRecord<>(topic, "bad-" + entry.getKey(), entry.getValue()));
+        Map<String, String> expectedReasons = new HashMap<>();
+        for (int i = 0; i < bad.size(); i++) {
+            String key = "bad-" + i;
+            expectedReasons.put(key, bad.get(i).reason().label());
+            records.add(record(orders.get(i)));
+            records.add(new ProducerRecord<>(topic, key, bad.get(i).value()));
         }
-        orders.subList(i, orders.size()).forEach(order -> records.add(record(order)));
+        orders.subList(bad.size(), orders.size()).forEach(order -> records.add(record(order)));
 
+        double countedBefore = deadLettered();
         produce(records);
 
         List<ConsumerRecord<String, String>> deadLetters = companion.consumeStrings()
                 .fromTopics(topic + ".dlq", bad.size()).awaitCompletion(STORED_WITHIN).getRecords();
-        assertThat(deadLetters).extracting(dead -> header(dead, DeadLetters.REASON))
-                .containsExactlyInAnyOrderElementsOf(bad.keySet());
-        assertThat(deadLetters).allSatisfy(dead -> {
-            assertThat(dead.key()).isEqualTo("bad-" + header(dead, DeadLetters.REASON));
+        assertThat(deadLetters).hasSize(bad.size()).allSatisfy(dead -> {
+            assertThat(header(dead, DeadLetters.REASON)).isEqualTo(expectedReasons.get(dead.key()));
             assertThat(header(dead, DeadLetters.TOPIC)).isEqualTo(topic);
             assertThat(header(dead, DeadLetters.PARTITION)).containsOnlyDigits();
             assertThat(header(dead, DeadLetters.OFFSET)).containsOnlyDigits();
             assertThat(header(dead, DeadLetters.CAUSE)).isNotBlank();
         });
+        assertThat(deadLetters).extracting(ConsumerRecord::key).doesNotHaveDuplicates();
+        assertThat(deadLettered() - countedBefore).isEqualTo(bad.size());
         await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(storedOrders(orders)).hasSize(orders.size()));
         await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(TestOrders.totals(orders)));
         cleanUp(day, orders);
@@ -146,6 +164,14 @@ class PipelineTest {
                 assertThat(order.orderId()).as("ids grow in each partition").isGreaterThan(previous);
             }
         }
+    }
+
+    private double deadLettered() {
+        return registry.find("sales.orders.dead.lettered").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** A Kafka value that is not a valid order, and why. */
+    private record Malformed(Rejection reason, byte[] value) {
     }
 
     private static LocalDate unusedDay() {
