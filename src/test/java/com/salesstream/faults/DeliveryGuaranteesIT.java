@@ -116,6 +116,24 @@ class DeliveryGuaranteesIT {
         }
     }
 
+    @Test
+    void sigtermSavesTheOpenWindowBeforeExiting() throws Exception {
+        orders = orders(5_000);
+        Map<String, String> config = serviceConfig();
+        config.put("sales.pipeline.window", "10m");
+        try (OrderFeed feed = OrderFeed.start(topic, orders, 5_000);
+                ServiceProcess service = ServiceProcess.start("it-sigterm", config)) {
+            assertThat(feed.awaitSent(SETTLED_WITHIN)).isTrue();
+            await().atMost(SETTLED_WITHIN)
+                    .until(() -> stores.storedOrders(KEYSPACE, orders.get(0).orderId(), orders.size()) == orders.size());
+            assertThat(stores.aggregates(day)).as("the ten-minute window is still open").isEmpty();
+
+            assertThat(service.stop(Duration.ofSeconds(30))).as("exited within 30 s of SIGTERM").isTrue();
+
+            assertThat(stores.aggregates(day)).isEqualTo(TestOrders.totals(orders));
+        }
+    }
+
     private List<Order> orders(int count) {
         return TestOrders.onDay(day, 7_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), count);
     }
