@@ -6,7 +6,10 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** One sales order, as the SPEC's order message describes it; created_at is UTC. */
+@RegisterForReflection // Jackson binds it reflectively, in a native image too
 public record Order(
         @JsonProperty("order_id") long orderId,
         @JsonProperty("created_at") @JsonFormat(pattern = CREATED_AT_PATTERN) LocalDateTime createdAt,
