@@ -75,7 +75,10 @@ class AggregateStore {
                     metrics.retried(Sink.MYSQL);
                     LOG.warnf("Saving a window to MySQL failed, retrying: %s", e.toString());
                 })
-                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely();
+                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely()
+                // After the commit only: a failure here must never write the window a second time.
+                .call(groupOffsets::commit)
+                .replaceWithVoid();
     }
 
     /** The next offset to read per partition of the topic, as the last committed window left it. */
@@ -87,20 +90,21 @@ class AggregateStore {
         });
     }
 
-    private Uni<Void> saveCurrent(WindowTotals window) {
+    /** Saves the partitions still owned in one transaction; returns them once committed. */
+    private Uni<List<PartitionTotals>> saveCurrent(WindowTotals window) {
         List<PartitionTotals> partitions = window.partitions().stream().filter(assignments::isCurrent).toList();
         if (partitions.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(partitions);
         }
         Map<AggregateKey, Long> quantities = WindowTotals.quantities(partitions);
         LocalDateTime processedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
         return mysql.withTransaction(connection -> insertAggregates(connection, quantities, processedAt)
                         .chain(() -> moveOffsets(connection, partitions)))
-                .invoke(() -> {
+                .map(committed -> {
                     partitions.forEach(assignments::saved);
                     metrics.written(Sink.MYSQL, partitions.stream().mapToLong(totals -> totals.orders).sum());
-                })
-                .call(() -> groupOffsets.commit(partitions));
+                    return partitions;
+                });
     }
 
     private static Uni<Void> insertAggregates(SqlConnection connection, Map<AggregateKey, Long> quantities,

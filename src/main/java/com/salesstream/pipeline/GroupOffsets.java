@@ -1,8 +1,8 @@
 package com.salesstream.pipeline;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import com.salesstream.Channels;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
@@ -30,11 +31,19 @@ class GroupOffsets {
         this.kafka = kafka;
     }
 
-    /** Best effort: a failed commit is only logged, the next window commits further. */
+    /** Best effort, never fails: each consumer of the channel commits the partitions it owns; the next window retries. */
     Uni<Void> commit(List<PartitionTotals> saved) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = saved.stream().collect(Collectors.toMap(
-                totals -> totals.partition, totals -> new OffsetAndMetadata(totals.lastOffset + 1)));
-        return kafka.getConsumer(Channels.ORDERS_IN).commitAsync(offsets)
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        saved.forEach(totals -> offsets.put(totals.partition, new OffsetAndMetadata(totals.lastOffset + 1)));
+        return Multi.createFrom().iterable(kafka.<Object, Object> getConsumers(Channels.ORDERS_IN))
+                .onItem().transformToUniAndMerge(consumer -> consumer.runOnPollingThread(client -> {
+                    Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(offsets);
+                    owned.keySet().retainAll(client.assignment());
+                    if (!owned.isEmpty()) {
+                        client.commitAsync(owned, null);
+                    }
+                }))
+                .collect().last().replaceWithVoid()
                 .onFailure().recoverWithUni(e -> {
                     LOG.debugf("Committing %s to the consumer group failed: %s", offsets, e);
                     return Uni.createFrom().voidItem();

@@ -19,7 +19,9 @@ import com.salesstream.SalesConfig;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.SerializedProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
@@ -35,7 +37,8 @@ public class SalesWindows {
 
     private static final Logger LOG = Logger.getLogger(SalesWindows.class);
 
-    private final UnicastProcessor<List<PartitionTotals>> batches = UnicastProcessor.create();
+    // Serialized: with consumer concurrency above 1, batches arrive from several threads.
+    private final SerializedProcessor<List<PartitionTotals>, List<PartitionTotals>> batches = UnicastProcessor.<List<PartitionTotals>> create().serialized();
     private final AggregateStore store;
     private final PartitionAssignments assignments;
     private final PipelineMetrics metrics;
@@ -56,7 +59,7 @@ public class SalesWindows {
         if (!config.enabled()) {
             return;
         }
-        batches.group().intoMultis().every(config.window())
+        Multi.createFrom().publisher(batches).group().intoMultis().every(config.window())
                 .onItem().invoke(unsaved::incrementAndGet)
                 // Windows keep opening while an earlier one is saved; awaitRoom() holds the batches back, so
                 // the windows queued here are empty.

@@ -1,186 +1,220 @@
 package com.salesstream.bench;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
-import com.salesstream.TestConfig;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
-import com.salesstream.order.OrderCodec;
+import com.salesstream.support.LocalStores;
+import com.salesstream.support.OrderFeed;
+import com.salesstream.support.ServiceProcess;
 
 /**
- * End-to-end throughput: preloads N orders into a fresh topic, starts the packaged service on them and prints how
- * long it takes until every order is in Cassandra and the MySQL aggregates equal the produced totals exactly, the
- * time to the first stored row and the service's peak RSS. Run it with {@code bin/benchmark [N]}.
+ * The performance figures of docs/BENCHMARKS.md, in one run on the local servers ({@code bin/benchmark [N]}):
+ * <ol>
+ * <li>the raw Cassandra write limit: N prepared async inserts with bounded in-flight, from this JVM;</li>
+ * <li>throughput: N orders preloaded into a fresh topic, the packaged service started on them; seconds until all
+ * are in Cassandra and the MySQL totals are exact, and the time from process start to the first stored row;</li>
+ * <li>latency: orders produced at 1,000/s and 5,000/s for 60 s each; produce-to-Cassandra latency from the
+ * Cassandra write time, and how long after the last order the aggregates are complete;</li>
+ * <li>the service's peak RSS over the whole run.</li>
+ * </ol>
+ * Not a test: it prints figures. {@code bin/benchmark N --throughput-only} skips the latency phases.
  */
 public final class PipelineBenchmark {
 
-    private static final String KAFKA = "127.0.0.1:9092";
-    private static final String MYSQL = "jdbc:mariadb://127.0.0.1:3306/sales";
     private static final String KEYSPACE = "sales_bench";
     private static final int PARTITIONS = 4;
+    private static final int RAW_IN_FLIGHT = 512;
+    private static final Duration LATENCY_PHASE = Duration.ofSeconds(60);
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
+    private static final int LATENCY_SAMPLES = 20_000;
+
+    private final LocalStores stores = new LocalStores();
+    private final CqlSession cassandra = stores.cassandra();
+    private final String topic = "sales_orders_bench_" + System.currentTimeMillis();
+    private long nextId = 6_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+    private final List<LocalDate> days = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        String password = System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales");
-        String run = Long.toString(System.currentTimeMillis());
-        String topic = "sales_orders_bench_" + run;
-        LocalDate day = TestOrders.randomDay(LocalDate.of(1950, 1, 1));
-        Preload preload = preload(topic, day, count);
+        boolean latency = args.length < 2 || !args[1].equals("--throughput-only");
+        new PipelineBenchmark().run(count, latency);
+    }
 
-        try (CqlSession cassandra = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", 9042))
-                .withLocalDatacenter("datacenter1").build();
-                Connection mysql = DriverManager.getConnection(MYSQL, "sales", password)) {
-            cassandra.execute("DROP KEYSPACE IF EXISTS " + KEYSPACE);
-            Path log = Path.of(".local", "benchmark-service.log");
-            ProcessBuilder launch = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar")
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            launch.environment().putAll(Map.of("QUARKUS_DATASOURCE_PASSWORD", password,
-                    "QUARKUS_HTTP_PORT", "8089",
-                    "SALES_TOPIC", topic,
-                    "SALES_PIPELINE_GROUP_ID", "bench-" + run,
-                    "SALES_GENERATOR_ENABLED", "false",
-                    "SALES_CASSANDRA_KEYSPACE", KEYSPACE,
-                    // Short windows: the figure is the pipeline's pace, not the window's length.
-                    "SALES_PIPELINE_WINDOW", "1s"));
-            long started = System.nanoTime();
-            Process service = launch.start();
+    private void run(int count, boolean latency) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:9092"))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
             try {
-                double firstRow = seconds(started, waitUntil(service, log, () -> anyStored(cassandra, preload.firstId())));
-                double complete = seconds(started, waitUntil(service, log, () -> preload.totals().equals(aggregates(mysql, day))));
-                long peakRssKb = peakRssKb(service.pid());
-                long stored = storedCount(cassandra, preload.firstId(), count);
-                System.out.printf("%n== Pipeline benchmark: %,d orders preloaded in %s (%d partitions)%n", count, topic, PARTITIONS);
-                System.out.printf("first row in Cassandra   %8.2f s after the service process started%n", firstRow);
-                System.out.printf("all orders stored        %8.2f s (Cassandra rows: %,d of %,d; MySQL totals exact)%n",
-                        complete, stored, count);
-                System.out.printf("end-to-end throughput    %,8.0f orders/s%n", count / complete);
-                System.out.printf("service peak RSS         %8d MB%n", peakRssKb / 1024);
-                if (stored != count) {
-                    throw new IllegalStateException("Cassandra holds " + stored + " of the " + count + " orders");
+                // A fresh keyspace: the service's first start creates its table, as a real first start does.
+                cassandra.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + KEYSPACE)
+                        .setTimeout(Duration.ofMinutes(1)));
+                cassandra.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
+                        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+                double rawLimit = rawCassandraLimit(count);
+                List<Order> preloaded = orders(count);
+                try (OrderFeed feed = OrderFeed.start(topic, preloaded, Integer.MAX_VALUE)) {
+                    feed.awaitSent(TIMEOUT);
+                }
+                System.out.printf("preloaded %,d orders into %s (%d partitions)%n", count, topic, PARTITIONS);
+
+                try (ServiceProcess service = ServiceProcess.start("benchmark-service", jvmOptions(), Map.of(
+                        "sales.topic", topic,
+                        "sales.pipeline.group-id", "bench-" + topic,
+                        "sales.generator.enabled", "false",
+                        "sales.cassandra.keyspace", KEYSPACE,
+                        // Short windows: the figures are the pipeline's pace, not the window's length.
+                        "sales.pipeline.window", "1s"))) {
+                    long started = System.nanoTime();
+                    long firstRow = waitUntil(service, this::anyStored);
+                    long complete = waitUntil(service, () -> exact(preloaded));
+                    double seconds = seconds(started, complete);
+                    System.out.printf("%n== Throughput: %,d preloaded orders%n", count);
+                    System.out.printf("first row stored         %8.2f s after the service process started%n", seconds(started, firstRow));
+                    System.out.printf("all stored, totals exact %8.2f s (Cassandra: %,d of %,d rows)%n", seconds,
+                            stores.storedOrders(KEYSPACE, preloaded.get(0).orderId(), count), count);
+                    System.out.printf("end-to-end throughput    %,8.0f orders/s = %.0f %% of the raw Cassandra limit (%,.0f writes/s)%n",
+                            count / seconds, 100 * count / seconds / rawLimit, rawLimit);
+
+                    for (int rate : latency ? List.of(1_000, 5_000) : List.<Integer> of()) {
+                        latency(service, rate);
+                    }
+                    System.out.printf("%n== Memory%nservice peak RSS         %8d MB (JVM options: %s)%n",
+                            service.peakRssKb() / 1024, String.join(" ", jvmOptions()));
+                    service.stop(Duration.ofSeconds(30));
                 }
             } finally {
-                service.destroy();
-                service.waitFor();
-                try (PreparedStatement delete = mysql.prepareStatement("DELETE FROM aggregated_sales WHERE order_date = ?")) {
-                    delete.setObject(1, day);
-                    delete.executeUpdate();
+                admin.deleteTopics(List.of(topic, topic + ".dlq"));
+                for (LocalDate day : days) {
+                    stores.deleteAggregates(day);
                 }
-                cassandra.execute("DROP KEYSPACE IF EXISTS " + KEYSPACE);
-                try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA))) {
-                    admin.deleteTopics(List.of(topic, topic + ".dlq"));
-                }
+                cassandra.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + KEYSPACE)
+                        .setTimeout(Duration.ofMinutes(1)));
+                stores.close();
             }
         }
     }
 
-    /** The preloaded orders: ids from firstId on, quantities per platform/product. */
-    record Preload(long firstId, Map<String, Long> totals) {
-    }
-
-    /** Produces the orders of one day. */
-    private static Preload preload(String topic, LocalDate day, int count) throws Exception {
-        OrderCodec codec = new OrderCodec(TestConfig.defaults());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA))) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
-        }
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        long firstId = 8_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
-        List<Order> orders = TestOrders.onDay(day, firstId, count);
+    /** Prepared async inserts of {@code count} orders, at most RAW_IN_FLIGHT at a time; writes per second. */
+    private double rawCassandraLimit(int count) throws Exception {
+        cassandra.execute("CREATE TABLE IF NOT EXISTS " + KEYSPACE + ".raw_orders (order_id bigint PRIMARY KEY, "
+                + "created_at timestamp, platform_id int, product_id int, quantity int, customer_id int, payment_method text)");
+        PreparedStatement insert = cassandra.prepare("INSERT INTO " + KEYSPACE + ".raw_orders (order_id, created_at, "
+                + "platform_id, product_id, quantity, customer_id, payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        List<Order> orders = orders(count);
+        Semaphore inFlight = new Semaphore(RAW_IN_FLIGHT);
         long started = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            orders.forEach(order -> producer.send(new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order))));
+        for (Order order : orders) {
+            inFlight.acquire();
+            cassandra.executeAsync(insert.bind(order.orderId(), order.createdAt().toInstant(ZoneOffset.UTC),
+                    order.platformId(), order.productId(), order.quantity(), order.customerId(), order.paymentMethod())
+                    .setIdempotent(true)).whenComplete((result, failure) -> inFlight.release());
         }
-        System.out.printf("preloaded %,d orders in %.1f s%n", count, seconds(started, System.nanoTime()));
-        return new Preload(firstId, TestOrders.totals(orders));
+        inFlight.acquire(RAW_IN_FLIGHT);
+        double perSecond = count / seconds(started, System.nanoTime());
+        System.out.printf("raw Cassandra limit: %,d prepared async inserts, %d in flight: %,.0f writes/s%n",
+                count, RAW_IN_FLIGHT, perSecond);
+        return perSecond;
     }
 
-    private static boolean anyStored(CqlSession cassandra, long firstId) {
+    /** Orders at a fixed rate for LATENCY_PHASE; latency percentiles from the Cassandra write time. */
+    private void latency(ServiceProcess service, int rate) throws Exception {
+        List<Order> orders = orders((int) (rate * LATENCY_PHASE.toSeconds()));
+        long[] sentAt;
+        try (OrderFeed feed = OrderFeed.start(topic, orders, rate)) {
+            feed.awaitSent(TIMEOUT);
+            sentAt = feed.sentAtMillis();
+        }
+        long lastSent = sentAt[sentAt.length - 1];
+        waitUntil(service, () -> exact(orders));
+        double aggregatesAfter = (System.currentTimeMillis() - lastSent) / 1000.0;
+
+        PreparedStatement writeTime = cassandra.prepare("SELECT order_id, WRITETIME(quantity) FROM " + KEYSPACE
+                + ".orders WHERE order_id IN ?");
+        int step = Math.max(1, orders.size() / LATENCY_SAMPLES);
+        long firstId = orders.get(0).orderId();
+        List<Long> sampled = new ArrayList<>();
+        for (int i = 0; i < orders.size(); i += step) {
+            sampled.add(orders.get(i).orderId());
+        }
+        long[] latencies = new long[sampled.size()];
+        int n = 0;
+        for (int from = 0; from < sampled.size(); from += 100) {
+            for (Row row : cassandra.execute(writeTime.bind(sampled.subList(from, Math.min(from + 100, sampled.size()))))) {
+                latencies[n++] = row.getLong(1) / 1000 - sentAt[(int) (row.getLong(0) - firstId)];
+            }
+        }
+        Arrays.sort(latencies, 0, n);
+        System.out.printf("%n== Latency at %,d orders/s for %d s (%,d of %,d orders sampled)%n", rate,
+                LATENCY_PHASE.toSeconds(), n, orders.size());
+        System.out.printf("produce -> Cassandra      p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms%n",
+                percentile(latencies, n, 50), percentile(latencies, n, 99), percentile(latencies, n, 99.9), latencies[n - 1]);
+        System.out.printf("aggregates complete      %.2f s after the last order (1 s windows)%n", aggregatesAfter);
+    }
+
+    private List<Order> orders(int count) {
+        LocalDate day = TestOrders.randomDay(LocalDate.of(1950, 1, 1));
+        days.add(day);
+        List<Order> orders = TestOrders.onDay(day, nextId, count);
+        nextId += count;
+        return orders;
+    }
+
+    private boolean exact(List<Order> orders) throws Exception {
+        return TestOrders.totals(orders).equals(stores.aggregates(orders.get(0).createdAt().toLocalDate()));
+    }
+
+    private boolean anyStored() {
         try {
-            return storedCount(cassandra, firstId, 500) > 0;
-        } catch (DriverException tableNotReadyYet) {
+            return cassandra.execute("SELECT order_id FROM " + KEYSPACE + ".orders LIMIT 1").one() != null;
+        } catch (DriverException tableNotCreatedYet) {
             return false;
         }
     }
 
-    /** Counts the orders with ids firstId to firstId + count - 1 in Cassandra, by primary key. */
-    private static long storedCount(CqlSession cassandra, long firstId, int count) {
-        com.datastax.oss.driver.api.core.cql.PreparedStatement select = cassandra.prepare("SELECT order_id FROM " + KEYSPACE + ".orders WHERE order_id IN ?");
-        long stored = 0;
-        for (long from = 0; from < count; from += 100) {
-            List<Long> ids = new ArrayList<>();
-            for (long id = from; id < Math.min(from + 100, count); id++) {
-                ids.add(firstId + id);
-            }
-            stored += cassandra.execute(select.bind(ids)).all().size();
+    /** JVM options of the service: SERVICE_JAVA_OPTS, or the project's src/main/jvm/jvm.options. */
+    private static List<String> jvmOptions() {
+        String options = System.getenv("SERVICE_JAVA_OPTS");
+        if (options != null) {
+            return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
         }
-        return stored;
+        return List.of("@" + Path.of("src", "main", "jvm", "jvm.options"));
     }
 
-    private static Map<String, Long> aggregates(Connection mysql, LocalDate day) throws SQLException {
-        Map<String, Long> sums = new HashMap<>();
-        try (PreparedStatement query = mysql.prepareStatement("SELECT platform_id, product_id, SUM(total_quantity) "
-                + "FROM aggregated_sales WHERE order_date = ? GROUP BY platform_id, product_id")) {
-            query.setObject(1, day);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    sums.put(rows.getInt(1) + "/" + rows.getInt(2), rows.getLong(3));
-                }
-            }
-        }
-        return sums;
+    private static long percentile(long[] sorted, int n, double percent) {
+        return sorted[Math.min(n - 1, (int) Math.ceil(percent / 100 * n) - 1)];
     }
 
     interface Check {
         boolean done() throws Exception;
     }
 
-    private static long waitUntil(Process service, Path log, Check check) throws Exception {
+    private static long waitUntil(ServiceProcess service, Check check) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!check.done()) {
             if (!service.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("The service " + (service.isAlive() ? "did not finish in " + TIMEOUT
-                        : "exited") + "; see " + log.toAbsolutePath());
+                        : "exited") + "; see " + service.log().toAbsolutePath());
             }
             Thread.sleep(20);
         }
         return System.nanoTime();
-    }
-
-    private static long peakRssKb(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                .filter(line -> line.startsWith("VmHWM:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
-                .findFirst().orElse(-1);
     }
 
     private static double seconds(long fromNanos, long toNanos) {

@@ -22,11 +22,13 @@ public final class OrderFeed implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
+    private final long[] sentAtMillis;
     private volatile boolean stopped;
     private volatile int handedOver;
 
     private OrderFeed(String topic, List<Order> orders, int perSecond) {
         OrderCodec codec = new OrderCodec(TestConfig.defaults());
+        this.sentAtMillis = new long[orders.size()];
         // Long timeouts: a send waits for a broker that is down for a while instead of failing.
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
@@ -36,6 +38,7 @@ public final class OrderFeed implements AutoCloseable {
             long started = System.nanoTime();
             for (int i = 0; i < orders.size() && !stopped; i++) {
                 Order order = orders.get(i);
+                sentAtMillis[i] = System.currentTimeMillis();
                 producer.send(new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order)));
                 handedOver = i + 1;
                 long due = started + TimeUnit.SECONDS.toNanos(i + 1) / perSecond;
@@ -65,6 +68,11 @@ public final class OrderFeed implements AutoCloseable {
             throw new IllegalStateException("The broker did not take the orders within " + within);
         }
         return handedOver;
+    }
+
+    /** When each order was handed to the producer (epoch milliseconds), by position in the list. */
+    public long[] sentAtMillis() {
+        return sentAtMillis;
     }
 
     /** True once every order was acknowledged by the broker. */
