@@ -64,17 +64,23 @@ public class OrderStore {
                 .replaceWithVoid();
     }
 
+    /** The retry chain is built only when a write failed: the common path stays one Uni per order. */
     private Uni<Void> insert(Order order) {
+        return write(order).onFailure().recoverWithUni(failure -> {
+            metrics.retried(Sink.CASSANDRA);
+            LOG.debugf("Cassandra insert of order %d failed, retrying: %s", order.orderId(), failure);
+            return write(order)
+                    .onFailure().invoke(() -> metrics.retried(Sink.CASSANDRA))
+                    .onFailure().retry()
+                    .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely();
+        });
+    }
+
+    private Uni<Void> write(Order order) {
         return Uni.createFrom()
                 .completionStage(() -> session.executeAsync(insert.bind(order.orderId(),
                         order.createdAt().toInstant(ZoneOffset.UTC), order.platformId(), order.productId(),
                         order.quantity(), order.customerId(), order.paymentMethod()).setIdempotent(true)))
-                .onFailure().invoke(e -> {
-                    metrics.retried(Sink.CASSANDRA);
-                    LOG.debugf("Cassandra insert of order %d failed, retrying: %s", order.orderId(), e);
-                })
-                .onFailure().retry()
-                .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely()
                 .replaceWithVoid();
     }
 }
