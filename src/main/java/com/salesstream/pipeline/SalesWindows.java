@@ -73,7 +73,7 @@ public class SalesWindows {
                 }, () -> drained.complete(null));
     }
 
-    /** Completes once there is room for one more batch: fewer than max-pending-windows windows wait for MySQL. */
+    /** Completes once there is room for one more batch: at most max-pending-windows closed windows wait for MySQL. */
     Uni<Void> awaitRoom() {
         if (hasRoom()) {
             return Uni.createFrom().voidItem();
