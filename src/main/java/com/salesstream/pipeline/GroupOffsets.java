@@ -33,6 +33,9 @@ class GroupOffsets {
 
     /** Best effort, never fails: each consumer of the channel commits the partitions it owns; the next window retries. */
     Uni<Void> commit(List<PartitionTotals> saved) {
+        if (saved.isEmpty()) {
+            return Uni.createFrom().voidItem(); // an empty window: no hop to the polling threads
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         saved.forEach(totals -> offsets.put(totals.partition, new OffsetAndMetadata(totals.lastOffset + 1)));
         return Multi.createFrom().iterable(kafka.<Object, Object> getConsumers(Channels.ORDERS_IN))
