@@ -155,8 +155,8 @@ public final class PipelineBenchmark {
         }
         long[] latencies = new long[sampled.size()];
         int n = 0;
-        for (int from = 0; from < sampled.size(); from += 100) {
-            for (Row row : cassandra.execute(writeTime.bind(sampled.subList(from, Math.min(from + 100, sampled.size()))))) {
+        for (List<Long> ids : LocalStores.inClauses(sampled)) {
+            for (Row row : cassandra.execute(writeTime.bind(ids))) {
                 latencies[n++] = row.getLong(1) / 1000 - sentAt[(int) (row.getLong(0) - firstId)];
             }
         }

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesstream.LocalKafkaTopics;
 import com.salesstream.SalesConfig;
 import com.salesstream.TestOrders;
+import com.salesstream.support.LocalStores;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 import com.salesstream.order.Rejection;
@@ -198,10 +199,9 @@ class PipelineTest {
 
     private List<Order> storedOrders(List<Order> orders) {
         List<Order> stored = new ArrayList<>();
-        for (int from = 0; from < orders.size(); from += 100) {
-            List<Long> ids = orders.subList(from, Math.min(from + 100, orders.size())).stream().map(Order::orderId).toList();
-            for (Row row : cassandra.execute(cassandra.prepare("SELECT * FROM " + config.cassandra().keyspace()
-                    + ".orders WHERE order_id IN ?").bind(ids))) {
+        var select = cassandra.prepare("SELECT * FROM " + config.cassandra().keyspace() + ".orders WHERE order_id IN ?");
+        for (List<Long> ids : LocalStores.inClauses(orders.stream().map(Order::orderId).toList())) {
+            for (Row row : cassandra.execute(select.bind(ids))) {
                 stored.add(new Order(row.getLong("order_id"),
                         LocalDateTime.ofInstant(row.getInstant("created_at"), ZoneOffset.UTC),
                         row.getInt("platform_id"), row.getInt("product_id"), row.getInt("quantity"),

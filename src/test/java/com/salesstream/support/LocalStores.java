@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 
@@ -55,25 +56,25 @@ public final class LocalStores implements AutoCloseable {
     /** How many of the orders with ids firstId .. firstId + count - 1 are in {@code <keyspace>.orders}. */
     public long storedOrders(String keyspace, long firstId, int count) {
         var select = cassandra.prepare("SELECT order_id FROM " + keyspace + ".orders WHERE order_id IN ?");
-        return idChunks(firstId, count).stream().mapToLong(ids -> cassandra.execute(select.bind(ids)).all().size()).sum();
+        return inClauses(ids(firstId, count)).stream().mapToLong(ids -> cassandra.execute(select.bind(ids)).all().size()).sum();
     }
 
     public void deleteOrders(String keyspace, long firstId, int count) {
         var delete = cassandra.prepare("DELETE FROM " + keyspace + ".orders WHERE order_id IN ?");
-        idChunks(firstId, count).forEach(ids -> cassandra.execute(delete.bind(ids)));
+        inClauses(ids(firstId, count)).forEach(ids -> cassandra.execute(delete.bind(ids)));
     }
 
     /** The ids in lists of 100, a reasonable IN clause on a partition key. */
-    private static List<List<Long>> idChunks(long firstId, int count) {
+    public static List<List<Long>> inClauses(List<Long> ids) {
         List<List<Long>> chunks = new ArrayList<>();
-        for (long from = 0; from < count; from += 100) {
-            List<Long> ids = new ArrayList<>();
-            for (long id = from; id < Math.min(from + 100, count); id++) {
-                ids.add(firstId + id);
-            }
-            chunks.add(ids);
+        for (int from = 0; from < ids.size(); from += 100) {
+            chunks.add(ids.subList(from, Math.min(from + 100, ids.size())));
         }
         return chunks;
+    }
+
+    private static List<Long> ids(long firstId, int count) {
+        return LongStream.range(firstId, firstId + count).boxed().toList();
     }
 
     @Override
