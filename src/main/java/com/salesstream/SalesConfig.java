@@ -71,8 +71,15 @@ public interface SalesConfig {
         @WithDefault("2")
         int maxPendingWindows();
 
-        /** Cassandra inserts in flight per polled batch. */
-        @WithDefault("256")
+        /**
+         * Orders per unlogged Cassandra batch. Each order is its own partition; Cassandra warns about unlogged batches
+         * over 10 partitions (unlogged_batch_across_partitions_warn_threshold) and over 5 KiB.
+         */
+        @WithDefault("10")
+        int cassandraBatchSize();
+
+        /** Cassandra batch requests in flight per polled Kafka batch. */
+        @WithDefault("64")
         int cassandraMaxInFlight();
 
         /** First pause before a failed store write is retried; it doubles up to max-retry-backoff. */
