@@ -1,6 +1,5 @@
 package com.salesstream.bench;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -45,6 +44,8 @@ public final class PipelineBenchmark {
     private static final Duration LATENCY_PHASE = Duration.ofSeconds(60);
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private static final int LATENCY_SAMPLES = 20_000;
+    /** How often completion is checked: often enough for the figures, seldom enough not to load the machine. */
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final LocalStores stores = new LocalStores();
     private final CqlSession cassandra = stores.cassandra();
@@ -74,7 +75,7 @@ public final class PipelineBenchmark {
                 }
                 System.out.printf("preloaded %,d orders into %s (%d partitions)%n", count, topic, PARTITIONS);
 
-                try (ServiceProcess service = ServiceProcess.start("benchmark-service", jvmOptions(), Map.of(
+                try (ServiceProcess service = ServiceProcess.start("benchmark-service", Map.of(
                         "sales.topic", topic,
                         "sales.pipeline.group-id", "bench-" + topic,
                         "sales.generator.enabled", "false",
@@ -83,7 +84,7 @@ public final class PipelineBenchmark {
                         "sales.pipeline.window", "1s"))) {
                     long started = System.nanoTime();
                     long firstRow = waitUntil(service, this::anyStored);
-                    long complete = waitUntil(service, () -> exact(preloaded));
+                    long complete = waitUntil(service, exact(preloaded));
                     double seconds = seconds(started, complete);
                     System.out.printf("%n== Throughput: %,d preloaded orders%n", count);
                     System.out.printf("first row stored         %8.2f s after the service process started%n", seconds(started, firstRow));
@@ -96,7 +97,8 @@ public final class PipelineBenchmark {
                         latency(service, rate);
                     }
                     System.out.printf("%n== Memory%nservice peak RSS         %8d MB (JVM options: %s)%n",
-                            service.peakRssKb() / 1024, String.join(" ", jvmOptions()));
+                            service.peakRssKb() / 1024, System.getenv().getOrDefault("SERVICE_JAVA_OPTS",
+                                    "src/main/jvm/jvm.options"));
                     service.stop(Duration.ofSeconds(30));
                 }
             } finally {
@@ -111,26 +113,33 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Prepared async inserts of {@code count} orders, at most RAW_IN_FLIGHT at a time; writes per second. */
+    /**
+     * Prepared async inserts of {@code count} orders, at most RAW_IN_FLIGHT at a time, twice; writes per second of
+     * the faster pass (the first one also warms up this JVM and Cassandra).
+     */
     private double rawCassandraLimit(int count) throws Exception {
         cassandra.execute("CREATE TABLE IF NOT EXISTS " + KEYSPACE + ".raw_orders (order_id bigint PRIMARY KEY, "
                 + "created_at timestamp, platform_id int, product_id int, quantity int, customer_id int, payment_method text)");
         PreparedStatement insert = cassandra.prepare("INSERT INTO " + KEYSPACE + ".raw_orders (order_id, created_at, "
                 + "platform_id, product_id, quantity, customer_id, payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        List<Order> orders = orders(count);
-        Semaphore inFlight = new Semaphore(RAW_IN_FLIGHT);
-        long started = System.nanoTime();
-        for (Order order : orders) {
-            inFlight.acquire();
-            cassandra.executeAsync(insert.bind(order.orderId(), order.createdAt().toInstant(ZoneOffset.UTC),
-                    order.platformId(), order.productId(), order.quantity(), order.customerId(), order.paymentMethod())
-                    .setIdempotent(true)).whenComplete((result, failure) -> inFlight.release());
+        double best = 0;
+        for (int pass = 1; pass <= 2; pass++) {
+            List<Order> orders = orders(count);
+            Semaphore inFlight = new Semaphore(RAW_IN_FLIGHT);
+            long started = System.nanoTime();
+            for (Order order : orders) {
+                inFlight.acquire();
+                cassandra.executeAsync(insert.bind(order.orderId(), order.createdAt().toInstant(ZoneOffset.UTC),
+                        order.platformId(), order.productId(), order.quantity(), order.customerId(),
+                        order.paymentMethod()).setIdempotent(true)).whenComplete((result, failure) -> inFlight.release());
+            }
+            inFlight.acquire(RAW_IN_FLIGHT);
+            double perSecond = count / seconds(started, System.nanoTime());
+            System.out.printf("raw Cassandra limit, pass %d: %,d prepared async inserts, %d in flight: %,.0f writes/s%n",
+                    pass, count, RAW_IN_FLIGHT, perSecond);
+            best = Math.max(best, perSecond);
         }
-        inFlight.acquire(RAW_IN_FLIGHT);
-        double perSecond = count / seconds(started, System.nanoTime());
-        System.out.printf("raw Cassandra limit: %,d prepared async inserts, %d in flight: %,.0f writes/s%n",
-                count, RAW_IN_FLIGHT, perSecond);
-        return perSecond;
+        return best;
     }
 
     /** Orders at a fixed rate for LATENCY_PHASE; latency percentiles from the Cassandra write time. */
@@ -142,7 +151,7 @@ public final class PipelineBenchmark {
             sentAt = feed.sentAtMillis();
         }
         long lastSent = sentAt[sentAt.length - 1];
-        waitUntil(service, () -> exact(orders));
+        waitUntil(service, exact(orders));
         double aggregatesAfter = (System.currentTimeMillis() - lastSent) / 1000.0;
 
         PreparedStatement writeTime = cassandra.prepare("SELECT order_id, WRITETIME(quantity) FROM " + KEYSPACE
@@ -176,8 +185,11 @@ public final class PipelineBenchmark {
         return orders;
     }
 
-    private boolean exact(List<Order> orders) throws Exception {
-        return TestOrders.totals(orders).equals(stores.aggregates(orders.get(0).createdAt().toLocalDate()));
+    /** Whether MySQL holds the exact totals of the orders; they are summed once, not on every check. */
+    private Check exact(List<Order> orders) {
+        Map<String, Long> expected = TestOrders.totals(orders);
+        LocalDate day = orders.get(0).createdAt().toLocalDate();
+        return () -> expected.equals(stores.aggregates(day));
     }
 
     private boolean anyStored() {
@@ -186,15 +198,6 @@ public final class PipelineBenchmark {
         } catch (DriverException tableNotCreatedYet) {
             return false;
         }
-    }
-
-    /** JVM options of the service: SERVICE_JAVA_OPTS, or the project's src/main/jvm/jvm.options. */
-    private static List<String> jvmOptions() {
-        String options = System.getenv("SERVICE_JAVA_OPTS");
-        if (options != null) {
-            return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
-        }
-        return List.of("@" + Path.of("src", "main", "jvm", "jvm.options"));
     }
 
     private static long percentile(long[] sorted, int n, double percent) {
@@ -212,7 +215,7 @@ public final class PipelineBenchmark {
                 throw new IllegalStateException("The service " + (service.isAlive() ? "did not finish in " + TIMEOUT
                         : "exited") + "; see " + service.log().toAbsolutePath());
             }
-            Thread.sleep(20);
+            Thread.sleep(POLL.toMillis());
         }
         return System.nanoTime();
     }

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged service ({@code target/quarkus-app}) run as a separate process, to be killed and restarted. */
+/**
+ * The packaged service ({@code target/quarkus-app}) run by {@code bin/service} as a separate process, to be killed and
+ * restarted.
+ */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -29,24 +32,18 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the service with these configuration properties; its output goes to {@code target/<name>.log}. */
+    /**
+     * Starts the service with these configuration properties and the project's JVM options (SERVICE_JAVA_OPTS
+     * replaces them, as for bin/service); its output goes to {@code target/<name>.log}.
+     */
     public static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
-        return start(name, List.of(), properties);
-    }
-
-    /** Starts the service with these JVM options and configuration properties. */
-    public static ServiceProcess start(String name, List<String> jvmOptions, Map<String, String> properties) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(jvmOptions);
+        List<String> command = new ArrayList<>(List.of(Path.of("bin", "service").toAbsolutePath().toString()));
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         Path log = Path.of("target", name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // glibc's per-thread malloc arenas would add tens of MB of resident memory for nothing.
-        builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales"));
         return new ServiceProcess(builder.start(), port, log);
     }
