@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
@@ -43,53 +43,76 @@ public class OrderStore {
 
     private static final Logger LOG = Logger.getLogger(OrderStore.class);
 
-    private final QuarkusCqlSession session;
+    private final Uni<QuarkusCqlSession> sessions;
     private final PipelineMetrics metrics;
     private final SalesConfig config;
     private final CqlIdentifier keyspace;
-    private PreparedStatement insert;
+    private Uni<Table> table;
 
-    OrderStore(QuarkusCqlSession session, PipelineMetrics metrics, SalesConfig config) {
-        this.session = session;
+    /** The session and the prepared insert, once the table exists. */
+    private record Table(QuarkusCqlSession session, PreparedStatement insert) {
+    }
+
+    OrderStore(Uni<QuarkusCqlSession> sessions, PipelineMetrics metrics, SalesConfig config) {
+        this.sessions = sessions;
         this.metrics = metrics;
         this.config = config;
         this.keyspace = CqlIdentifier.fromCql(config.cassandra().keyspace());
     }
 
-    /** Creates the schema before the messaging channels start (they start at LIBRARY_BEFORE). */
+    /**
+     * Starts connecting and creating the schema without holding up the start: the Kafka consumer joins its group
+     * meanwhile, and the first batch waits for the table. Retried until Cassandra accepts it. Observed before the
+     * messaging channels start (at LIBRARY_BEFORE), so a batch always finds the Uni to wait on.
+     */
     void createSchema(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         if (!config.pipeline().enabled()) {
             return;
         }
+        table = sessions.chain(this::createTable)
+                .onFailure().invoke(e -> LOG.warnf("Cassandra table %s.orders not created yet, retrying: %s", keyspace, e))
+                .onFailure().retry()
+                .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely()
+                .memoize().indefinitely();
+        table.subscribe().with(ready -> LOG.infof("Cassandra table %s.orders ready", keyspace));
+    }
+
+    private Uni<Table> createTable(QuarkusCqlSession session) {
         String name = keyspace.asCql(true);
-        session.execute("CREATE KEYSPACE IF NOT EXISTS " + name
+        return execute(session, "CREATE KEYSPACE IF NOT EXISTS " + name
                 + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
-                + config.cassandra().replicationFactor() + "}");
-        session.execute("CREATE TABLE IF NOT EXISTS " + name + ".orders ("
-                + "order_id bigint PRIMARY KEY, created_at timestamp, platform_id int, product_id int, "
-                + "quantity int, customer_id int, payment_method text)");
-        insert = session.prepare("INSERT INTO " + name + ".orders (order_id, created_at, platform_id, product_id, "
-                + "quantity, customer_id, payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        LOG.infof("Cassandra table %s.orders ready", name);
+                + config.cassandra().replicationFactor() + "}")
+                .chain(() -> execute(session, "CREATE TABLE IF NOT EXISTS " + name + ".orders ("
+                        + "order_id bigint PRIMARY KEY, created_at timestamp, platform_id int, product_id int, "
+                        + "quantity int, customer_id int, payment_method text)"))
+                .chain(() -> Uni.createFrom().completionStage(() -> session.prepareAsync("INSERT INTO " + name
+                        + ".orders (order_id, created_at, platform_id, product_id, quantity, customer_id, "
+                        + "payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)")))
+                .map(insert -> new Table(session, insert));
+    }
+
+    private static Uni<Void> execute(QuarkusCqlSession session, String cql) {
+        return Uni.createFrom().completionStage(() -> session.executeAsync(cql)).replaceWithVoid();
     }
 
     /** Completes once every order is stored; each batch is retried with backoff until Cassandra accepts it. */
     public Uni<Void> insertAll(List<Order> orders) {
-        return Multi.createFrom().iterable(batches(orders))
-                .onItem().transformToUni(this::execute).merge(config.pipeline().cassandraMaxInFlight())
-                .collect().last()
+        return table.chain(ready -> Multi.createFrom().iterable(batches(ready, orders))
+                .onItem().transformToUni(batch -> store(ready.session(), batch))
+                .merge(config.pipeline().cassandraMaxInFlight())
+                .collect().last())
                 .invoke(() -> metrics.written(Sink.CASSANDRA, orders.size()))
                 .replaceWithVoid();
     }
 
     /** Batches of at most cassandra-batch-size orders, each batch owned by one set of replicas. */
-    private List<BatchStatement> batches(List<Order> orders) {
-        TokenMap tokens = session.getMetadata().getTokenMap().orElse(null);
+    private List<BatchStatement> batches(Table table, List<Order> orders) {
+        TokenMap tokens = table.session().getMetadata().getTokenMap().orElse(null);
         Map<Set<Node>, List<BoundStatement>> byReplicas = new LinkedHashMap<>();
         List<BatchStatement> batches = new ArrayList<>();
         int size = config.pipeline().cassandraBatchSize();
         for (Order order : orders) {
-            BoundStatement statement = bind(order);
+            BoundStatement statement = bind(table.insert(), order);
             ByteBuffer partitionKey = statement.getRoutingKey();
             Set<Node> replicas = tokens == null ? Set.of() : tokens.getReplicas(keyspace, partitionKey);
             List<BoundStatement> batch = byReplicas.computeIfAbsent(replicas, any -> new ArrayList<>(size));
@@ -103,7 +126,7 @@ public class OrderStore {
         return batches;
     }
 
-    private BoundStatement bind(Order order) {
+    private static BoundStatement bind(PreparedStatement insert, Order order) {
         return insert.bind(order.orderId(), order.createdAt().toInstant(ZoneOffset.UTC), order.platformId(),
                 order.productId(), order.quantity(), order.customerId(), order.paymentMethod());
     }
@@ -114,18 +137,18 @@ public class OrderStore {
     }
 
     /** The retry chain is built only when a write failed: the common path stays one Uni per batch. */
-    private Uni<Void> execute(BatchStatement batch) {
-        return write(batch).onFailure().recoverWithUni(failure -> {
+    private Uni<Void> store(QuarkusCqlSession session, BatchStatement batch) {
+        return write(session, batch).onFailure().recoverWithUni(failure -> {
             metrics.retried(Sink.CASSANDRA);
             LOG.debugf("Cassandra batch of %d orders failed, retrying: %s", batch.size(), failure);
-            return write(batch)
+            return write(session, batch)
                     .onFailure().invoke(() -> metrics.retried(Sink.CASSANDRA))
                     .onFailure().retry()
                     .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely();
         });
     }
 
-    private Uni<Void> write(BatchStatement batch) {
+    private static Uni<Void> write(QuarkusCqlSession session, BatchStatement batch) {
         return Uni.createFrom().completionStage(() -> session.executeAsync(batch)).replaceWithVoid();
     }
 }
