@@ -79,7 +79,7 @@ public interface SalesConfig {
         int cassandraBatchSize();
 
         /** Cassandra batch requests in flight per polled Kafka batch. */
-        @WithDefault("64")
+        @WithDefault("128")
         int cassandraMaxInFlight();
 
         /** First pause before a failed store write is retried; it doubles up to max-retry-backoff. */
