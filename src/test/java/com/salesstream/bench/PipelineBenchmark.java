@@ -34,7 +34,9 @@ import com.salesstream.support.ServiceProcess;
  * Cassandra write time, and how long after the last order the aggregates are complete;</li>
  * <li>the service's peak RSS over the whole run.</li>
  * </ol>
- * Not a test: it prints figures. {@code bin/benchmark N --throughput-only} skips the latency phases.
+ * Not a test: it prints figures. {@code bin/benchmark N --throughput-only} skips the latency phases,
+ * {@code --latency-only} the raw and throughput phases. Each measured phase starts once Cassandra has no compaction
+ * left from the one before.
  */
 public final class PipelineBenchmark {
 
@@ -55,11 +57,11 @@ public final class PipelineBenchmark {
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        boolean latency = args.length < 2 || !args[1].equals("--throughput-only");
-        new PipelineBenchmark().run(count, latency);
+        String only = args.length > 1 ? args[1] : "";
+        new PipelineBenchmark().run(count, !only.equals("--latency-only"), !only.equals("--throughput-only"));
     }
 
-    private void run(int count, boolean latency) throws Exception {
+    private void run(int count, boolean throughput, boolean latency) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:9092"))) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
             try {
@@ -68,12 +70,13 @@ public final class PipelineBenchmark {
                         .setTimeout(Duration.ofMinutes(1)));
                 cassandra.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
                         + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-                double rawLimit = rawCassandraLimit(count);
-                List<Order> preloaded = orders(count);
+                double rawLimit = throughput ? rawCassandraLimit(count) : 0;
+                List<Order> preloaded = throughput ? orders(count) : List.of();
                 try (OrderFeed feed = OrderFeed.start(topic, preloaded, Integer.MAX_VALUE)) {
                     feed.awaitSent(TIMEOUT);
                 }
-                System.out.printf("preloaded %,d orders into %s (%d partitions)%n", count, topic, PARTITIONS);
+                System.out.printf("preloaded %,d orders into %s (%d partitions)%n", preloaded.size(), topic, PARTITIONS);
+                awaitNoCompaction();
 
                 try (ServiceProcess service = ServiceProcess.start("benchmark-service", Map.of(
                         "sales.topic", topic,
@@ -82,18 +85,11 @@ public final class PipelineBenchmark {
                         "sales.cassandra.keyspace", KEYSPACE,
                         // Short windows: the figures are the pipeline's pace, not the window's length.
                         "sales.pipeline.window", "1s"))) {
-                    long started = System.nanoTime();
-                    long firstRow = waitUntil(service, this::anyStored);
-                    long complete = waitUntil(service, exact(preloaded));
-                    double seconds = seconds(started, complete);
-                    System.out.printf("%n== Throughput: %,d preloaded orders%n", count);
-                    System.out.printf("first row stored         %8.2f s after the service process started%n", seconds(started, firstRow));
-                    System.out.printf("all stored, totals exact %8.2f s (Cassandra: %,d of %,d rows)%n", seconds,
-                            stores.storedOrders(KEYSPACE, preloaded.get(0).orderId(), count), count);
-                    System.out.printf("end-to-end throughput    %,8.0f orders/s = %.0f %% of the raw Cassandra limit (%,.0f writes/s)%n",
-                            count / seconds, 100 * count / seconds / rawLimit, rawLimit);
-
+                    if (throughput) {
+                        throughput(service, preloaded, rawLimit);
+                    }
                     for (int rate : latency ? List.of(1_000, 5_000) : List.<Integer> of()) {
+                        awaitNoCompaction();
                         latency(service, rate);
                     }
                     System.out.printf("%n== Memory%nservice peak RSS         %8d MB (JVM options: %s)%n",
@@ -111,6 +107,32 @@ public final class PipelineBenchmark {
                 stores.close();
             }
         }
+    }
+
+    /** Time to the first stored row and to exact totals of the preloaded orders; called as the service starts. */
+    private void throughput(ServiceProcess service, List<Order> preloaded, double rawLimit) throws Exception {
+        long started = System.nanoTime();
+        long firstRow = waitUntil(service, this::anyStored);
+        long complete = waitUntil(service, exact(preloaded));
+        double seconds = seconds(started, complete);
+        int count = preloaded.size();
+        System.out.printf("%n== Throughput: %,d preloaded orders%n", count);
+        System.out.printf("first row stored         %8.2f s after the service process started%n", seconds(started, firstRow));
+        System.out.printf("all stored, totals exact %8.2f s (Cassandra: %,d of %,d rows)%n", seconds,
+                stores.storedOrders(KEYSPACE, preloaded.get(0).orderId(), count), count);
+        System.out.printf("end-to-end throughput    %,8.0f orders/s = %.0f %% of the raw Cassandra limit (%,.0f writes/s)%n",
+                count / seconds, 100 * count / seconds / rawLimit, rawLimit);
+    }
+
+    /** Waits until Cassandra runs no compaction, so that a phase does not pay for the one before. */
+    private void awaitNoCompaction() throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + TIMEOUT.toNanos();
+        while (!cassandra.execute("SELECT kind FROM system_views.sstable_tasks").all().isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        System.out.printf("(waited %.1f s for Cassandra's compactions)%n", seconds(started, System.nanoTime()));
     }
 
     /**
@@ -147,6 +169,7 @@ public final class PipelineBenchmark {
 
     /** Orders at a fixed rate for LATENCY_PHASE; latency percentiles from the Cassandra write time. */
     private void latency(ServiceProcess service, int rate) throws Exception {
+        waitUntil(service, service::isReady);
         List<Order> orders = orders((int) (rate * LATENCY_PHASE.toSeconds()));
         long[] sentAt;
         try (OrderFeed feed = OrderFeed.start(topic, orders, rate)) {
