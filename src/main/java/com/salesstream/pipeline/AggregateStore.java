@@ -77,7 +77,7 @@ class AggregateStore {
                 })
                 .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely()
                 // After the commit only: a failure here must never write the window a second time.
-                .call(groupOffsets::commit)
+                .invoke(groupOffsets::commit)
                 .replaceWithVoid();
     }
 

@@ -13,7 +13,6 @@ import org.jboss.logging.Logger;
 import com.salesstream.Channels;
 
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
@@ -31,14 +30,17 @@ class GroupOffsets {
         this.kafka = kafka;
     }
 
-    /** Best effort, never fails: each consumer of the channel commits the partitions it owns; the next window retries. */
-    Uni<Void> commit(List<PartitionTotals> saved) {
+    /**
+     * Best effort, never fails: each consumer of the channel commits the partitions it owns; the next window retries.
+     * Not awaited by the save: it runs on the polling threads, where a revocation may be waiting for that very save.
+     */
+    void commit(List<PartitionTotals> saved) {
         if (saved.isEmpty()) {
-            return Uni.createFrom().voidItem(); // an empty window: no hop to the polling threads
+            return; // an empty window: no hop to the polling threads
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         saved.forEach(totals -> offsets.put(totals.partition, new OffsetAndMetadata(totals.lastOffset + 1)));
-        return Multi.createFrom().iterable(kafka.<Object, Object> getConsumers(Channels.ORDERS_IN))
+        Multi.createFrom().iterable(kafka.<Object, Object> getConsumers(Channels.ORDERS_IN))
                 .onItem().transformToUniAndMerge(consumer -> consumer.runOnPollingThread(client -> {
                     Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(offsets);
                     owned.keySet().retainAll(client.assignment());
@@ -46,10 +48,8 @@ class GroupOffsets {
                         client.commitAsync(owned, null);
                     }
                 }))
-                .collect().last().replaceWithVoid()
-                .onFailure().recoverWithUni(e -> {
-                    LOG.debugf("Committing %s to the consumer group failed: %s", offsets, e);
-                    return Uni.createFrom().voidItem();
-                });
+                .collect().last()
+                .subscribe().with(done -> {
+                }, e -> LOG.debugf("Committing %s to the consumer group failed: %s", offsets, e));
     }
 }
