@@ -20,6 +20,8 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
@@ -79,20 +81,16 @@ public class OrderStore {
 
     private Uni<Table> createTable(QuarkusCqlSession session) {
         String name = keyspace.asCql(true);
-        return execute(session, "CREATE KEYSPACE IF NOT EXISTS " + name
+        return execute(session, SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + name
                 + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
-                + config.cassandra().replicationFactor() + "}")
-                .chain(() -> execute(session, "CREATE TABLE IF NOT EXISTS " + name + ".orders ("
-                        + "order_id bigint PRIMARY KEY, created_at timestamp, platform_id int, product_id int, "
-                        + "quantity int, customer_id int, payment_method text)"))
+                + config.cassandra().replicationFactor() + "}"))
+                .chain(() -> execute(session, SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS " + name
+                        + ".orders (order_id bigint PRIMARY KEY, created_at timestamp, platform_id int, "
+                        + "product_id int, quantity int, customer_id int, payment_method text)")))
                 .chain(() -> Uni.createFrom().completionStage(() -> session.prepareAsync("INSERT INTO " + name
                         + ".orders (order_id, created_at, platform_id, product_id, quantity, customer_id, "
                         + "payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)")))
                 .map(insert -> new Table(session, insert));
-    }
-
-    private static Uni<Void> execute(QuarkusCqlSession session, String cql) {
-        return Uni.createFrom().completionStage(() -> session.executeAsync(cql)).replaceWithVoid();
     }
 
     /** Completes once every order is stored; each batch is retried with backoff until Cassandra accepts it. */
@@ -138,17 +136,17 @@ public class OrderStore {
 
     /** The retry chain is built only when a write failed: the common path stays one Uni per batch. */
     private Uni<Void> store(QuarkusCqlSession session, BatchStatement batch) {
-        return write(session, batch).onFailure().recoverWithUni(failure -> {
+        return execute(session, batch).onFailure().recoverWithUni(failure -> {
             metrics.retried(Sink.CASSANDRA);
             LOG.debugf("Cassandra batch of %d orders failed, retrying: %s", batch.size(), failure);
-            return write(session, batch)
+            return execute(session, batch)
                     .onFailure().invoke(() -> metrics.retried(Sink.CASSANDRA))
                     .onFailure().retry()
                     .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely();
         });
     }
 
-    private static Uni<Void> write(QuarkusCqlSession session, BatchStatement batch) {
-        return Uni.createFrom().completionStage(() -> session.executeAsync(batch)).replaceWithVoid();
+    private static Uni<Void> execute(QuarkusCqlSession session, Statement<?> statement) {
+        return Uni.createFrom().completionStage(() -> session.executeAsync(statement)).replaceWithVoid();
     }
 }
