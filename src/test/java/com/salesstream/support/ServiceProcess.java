@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service ({@code target/quarkus-app}) run by {@code bin/service} as a separate process, to be killed and
- * restarted.
+ * The packaged service ({@code target/sales-stream-runner.jar}) run by {@code bin/service} as a separate process, to be
+ * killed and restarted.
  */
 public final class ServiceProcess implements AutoCloseable {
 
