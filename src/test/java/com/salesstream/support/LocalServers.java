@@ -1,6 +1,7 @@
 package com.salesstream.support;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,9 +22,13 @@ public final class LocalServers {
     private static void run(String action, String... servers) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bin/local-servers", action));
         command.addAll(List.of(servers));
-        int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        // Through System.out: the test runner owns the process's own output stream.
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.print(output);
+        int exit = process.waitFor();
         if (exit != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " exited with " + exit);
+            throw new IllegalStateException(String.join(" ", command) + " exited with " + exit + ":\n" + output);
         }
     }
 }

@@ -1,9 +1,13 @@
 package com.salesstream.support;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,14 +24,20 @@ public final class OrderFeed implements AutoCloseable {
 
     private static final Duration TICK = Duration.ofMillis(10);
 
+    private final String topic;
+    private final int planned;
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
     private final long[] sentAtMillis;
+    private final AtomicInteger acknowledged = new AtomicInteger();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean stopped;
     private volatile int handedOver;
 
     private OrderFeed(String topic, List<Order> orders, int perSecond) {
         OrderCodec codec = new OrderCodec(TestConfig.defaults());
+        this.topic = topic;
+        this.planned = orders.size();
         this.sentAtMillis = new long[orders.size()];
         // Long timeouts: a send waits for a broker that is down for a while instead of failing.
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
@@ -35,23 +45,31 @@ public final class OrderFeed implements AutoCloseable {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(() -> {
-            long started = System.nanoTime();
-            for (int i = 0; i < orders.size() && !stopped; i++) {
-                Order order = orders.get(i);
-                sentAtMillis[i] = System.currentTimeMillis();
-                producer.send(new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order)));
-                handedOver = i + 1;
-                long due = started + TimeUnit.SECONDS.toNanos(i + 1) / perSecond;
-                long ahead = due - System.nanoTime();
-                if (ahead > TICK.toNanos()) {
-                    try {
+            try {
+                long started = System.nanoTime();
+                for (int i = 0; i < orders.size() && !stopped; i++) {
+                    Order order = orders.get(i);
+                    sentAtMillis[i] = System.currentTimeMillis();
+                    producer.send(new ProducerRecord<>(topic, Long.toString(order.orderId()), codec.encode(order)),
+                            (metadata, error) -> {
+                                if (error == null) {
+                                    acknowledged.incrementAndGet();
+                                } else {
+                                    failure.compareAndSet(null, error);
+                                }
+                            });
+                    handedOver = i + 1;
+                    long ahead = started + TimeUnit.SECONDS.toNanos(i + 1) / perSecond - System.nanoTime();
+                    if (ahead > TICK.toNanos()) {
                         TimeUnit.NANOSECONDS.sleep(ahead);
-                    } catch (InterruptedException e) {
-                        return;
                     }
                 }
+                producer.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
             }
-            producer.flush();
         }, "order-feed");
     }
 
@@ -64,9 +82,7 @@ public final class OrderFeed implements AutoCloseable {
     /** Stops producing; returns how many orders, from the first on, were produced, once the broker has them all. */
     public int stop(Duration within) throws InterruptedException {
         stopped = true;
-        if (!awaitSent(within)) {
-            throw new IllegalStateException("The broker did not take the orders within " + within);
-        }
+        awaitSent(within);
         return handedOver;
     }
 
@@ -75,10 +91,26 @@ public final class OrderFeed implements AutoCloseable {
         return sentAtMillis;
     }
 
-    /** True once every order was acknowledged by the broker. */
-    public boolean awaitSent(Duration within) throws InterruptedException {
+    /**
+     * Waits until the broker has acknowledged every order handed over; fails with what the feed was doing when it did
+     * not finish in time or a send failed.
+     */
+    public void awaitSent(Duration within) throws InterruptedException {
         thread.join(within.toMillis());
-        return !thread.isAlive();
+        if (thread.isAlive()) {
+            String at = Arrays.stream(thread.getStackTrace()).limit(8).map(frame -> "\n\tat " + frame)
+                    .collect(Collectors.joining());
+            throw new IllegalStateException("Feed of " + topic + " not done after " + within + ": " + progress()
+                    + "; the feed thread is" + at);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Feed of " + topic + " failed: " + progress(), failure.get());
+        }
+    }
+
+    private String progress() {
+        return handedOver + " of " + planned + " orders handed to the producer, " + acknowledged.get()
+                + " acknowledged by the broker";
     }
 
     @Override
