@@ -49,6 +49,11 @@ public class PipelineMetrics {
         registry.counter("sales.orders.dead.lettered", "reason", reason).increment();
     }
 
+    /** A stored offset outside its partition's log was replaced by auto.offset.reset. */
+    public void offsetOutOfRange() {
+        registry.counter("sales.offsets.out.of.range").increment();
+    }
+
     public void retried(Sink sink) {
         registry.counter("sales.store.retries", "sink", sink.tag()).increment();
     }

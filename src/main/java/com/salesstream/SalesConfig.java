@@ -13,6 +13,11 @@ public interface SalesConfig {
     @WithDefault("sales_orders")
     String topic();
 
+    /** Where records that are not valid orders go, with the reason in their headers. */
+    default String deadLetterTopic() {
+        return topic() + ".dlq";
+    }
+
     Orders orders();
 
     Generator generator();
@@ -21,21 +26,24 @@ public interface SalesConfig {
 
     Cassandra cassandra();
 
-    /** What a valid order looks like. */
+    /** What a valid order looks like, beyond the SPEC's rules. */
     interface Orders {
+        /** Platforms 1..max-platform-id exist. */
         @WithDefault("4")
         int maxPlatformId();
 
+        /** Products 1..max-product-id exist. */
         @WithDefault("20")
         int maxProductId();
 
-        @WithDefault("1000")
-        int maxCustomerId();
-
-        @WithDefault("10")
+        /** A sanity bound, far above any real order: larger quantities are dead-lettered. */
+        @WithDefault("1000000")
         int maxQuantity();
 
-        /** Larger Kafka values are dead-lettered without being parsed. */
+        /**
+         * Larger Kafka values are dead-lettered without being parsed or even held whole: the deserializer keeps only
+         * this many bytes of them.
+         */
         @WithDefault("4096")
         int maxBytes();
     }
@@ -67,9 +75,24 @@ public interface SalesConfig {
         @WithDefault("1m")
         Duration window();
 
-        /** Closed windows that may wait for MySQL before the consumer holds back new batches. */
+        /** Window periods the open window may outlive while a save is running before the consumer holds back. */
         @WithDefault("2")
         int maxPendingWindows();
+
+        /**
+         * Aggregate keys (order date, platform, product) at which the open window closes early: bounds a window's
+         * memory and its save when orders span many days (a backfill, a replay).
+         */
+        @WithDefault("100000")
+        int maxWindowKeys();
+
+        /** No batch stored, no window saved or a partition without its stored offset for this long: readiness DOWN. */
+        @WithDefault("1m")
+        Duration stallTimeout();
+
+        /** Stalled for this long: liveness DOWN, so the orchestrator restarts the service. */
+        @WithDefault("5m")
+        Duration stuckTimeout();
 
         /**
          * Orders per unlogged Cassandra batch. Each order is its own partition; Cassandra warns about unlogged batches

@@ -16,6 +16,9 @@ import com.salesstream.order.Order;
 class RandomOrders {
 
     private static final List<String> PAYMENT_METHODS = List.copyOf(Order.PAYMENT_METHODS);
+    /** The SPEC's generator draws quantities 1..10 and customers 1..1000. */
+    static final int MAX_QUANTITY = 10;
+    static final int MAX_CUSTOMER_ID = 1000;
 
     private final SalesConfig.Orders limits;
 
@@ -29,8 +32,8 @@ class RandomOrders {
                 LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS),
                 random.nextInt(1, limits.maxPlatformId() + 1),
                 random.nextInt(1, limits.maxProductId() + 1),
-                random.nextInt(1, limits.maxQuantity() + 1),
-                random.nextInt(1, limits.maxCustomerId() + 1),
+                random.nextInt(1, MAX_QUANTITY + 1),
+                random.nextInt(1, MAX_CUSTOMER_ID + 1),
                 PAYMENT_METHODS.get(random.nextInt(PAYMENT_METHODS.size())));
     }
 }

@@ -5,28 +5,33 @@ import java.io.IOException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.salesstream.SalesConfig;
 
 /** Turns orders into Kafka values and back; every rule a valid order obeys is checked here. */
 @ApplicationScoped
 public class OrderCodec {
 
+    private final JsonMapper mapper;
     private final ObjectReader reader;
     private final ObjectWriter writer;
     private final SalesConfig.Orders limits;
 
     public OrderCodec(SalesConfig config) {
-        // Strict on purpose: a string where a number belongs, or a missing field, is a bad record, not a zero.
-        JsonMapper mapper = JsonMapper.builder()
-                .addModule(new JavaTimeModule())
+        // Strict on purpose: a string where a number belongs, a number where a string belongs, or a missing field,
+        // is a bad record, not a zero or a "1".
+        mapper = JsonMapper.builder()
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -34,6 +39,11 @@ public class OrderCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // {"quantity":1,"quantity":9} is not one order
+                .withCoercionConfig(LogicalType.Textual, text -> text
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
         this.reader = mapper.readerFor(Order.class);
         this.writer = mapper.writerFor(Order.class);
@@ -54,8 +64,7 @@ public class OrderCodec {
             throw new InvalidOrderException(Rejection.NULL_VALUE, "the record has no value");
         }
         if (value.length > limits.maxBytes()) {
-            throw new InvalidOrderException(Rejection.OVERSIZED,
-                    value.length + " bytes, more than the " + limits.maxBytes() + " allowed");
+            throw new InvalidOrderException(Rejection.OVERSIZED, "more than the " + limits.maxBytes() + " bytes allowed");
         }
         if (value.length == 0) {
             throw new InvalidOrderException(Rejection.INVALID_JSON, "the record's value is empty");
@@ -66,16 +75,44 @@ public class OrderCodec {
     }
 
     private Order parse(byte[] value) throws InvalidOrderException {
+        if (!startsAnObject(value)) {
+            throw notAnObject(value);
+        }
         try {
             return reader.readValue(value);
-        } catch (InvalidFormatException e) {
+        } catch (RejectedValueException e) {
+            throw new InvalidOrderException(e.rejection(), e.getOriginalMessage());
+        } catch (InvalidFormatException | InputCoercionException e) {
             throw new InvalidOrderException(Rejection.WRONG_TYPE, e.getOriginalMessage());
         } catch (MismatchedInputException e) {
             throw new InvalidOrderException(mismatch(e.getOriginalMessage()), e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw new InvalidOrderException(Rejection.INVALID_JSON, e.getOriginalMessage());
+            // A number too large for its field arrives wrapped by the binding: a wrong type, not broken JSON.
+            Rejection rejection = e.getCause() instanceof InputCoercionException ? Rejection.WRONG_TYPE : Rejection.INVALID_JSON;
+            throw new InvalidOrderException(rejection, e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidOrderException(Rejection.INVALID_JSON, e.getMessage());
+        }
+    }
+
+    /** An order is a JSON object: its first character past any whitespace is '{'. */
+    private static boolean startsAnObject(byte[] value) {
+        for (byte b : value) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == '{';
+            }
+        }
+        return false;
+    }
+
+    /** Told apart on this rare path only: valid JSON of another kind (null, 7, "x", [..]) or no JSON at all. */
+    private InvalidOrderException notAnObject(byte[] value) {
+        try {
+            var node = mapper.readTree(value);
+            return new InvalidOrderException(Rejection.NOT_AN_OBJECT,
+                    "the value is a JSON " + node.getNodeType().name().toLowerCase() + ", not an object");
+        } catch (IOException e) {
+            return new InvalidOrderException(Rejection.INVALID_JSON, e.getMessage());
         }
     }
 
@@ -96,18 +133,18 @@ public class OrderCodec {
                     "quantity " + order.quantity() + " is not in 1.." + limits.maxQuantity());
         }
         if (!Order.PAYMENT_METHODS.contains(order.paymentMethod())) {
-            throw new InvalidOrderException(Rejection.UNKNOWN_PAYMENT_METHOD,
-                    "payment method '" + order.paymentMethod() + "' is not one of " + Order.PAYMENT_METHODS);
+            throw new InvalidOrderException(Rejection.UNKNOWN_PAYMENT_METHOD, "payment method '"
+                    + Abbreviated.of(order.paymentMethod()) + "' is not one of " + Order.PAYMENT_METHODS);
         }
-        checkId("order_id", order.orderId(), Long.MAX_VALUE);
-        checkId("platform_id", order.platformId(), limits.maxPlatformId());
-        checkId("product_id", order.productId(), limits.maxProductId());
-        checkId("customer_id", order.customerId(), limits.maxCustomerId());
+        check(Rejection.INVALID_ID, "order_id", order.orderId(), Long.MAX_VALUE);
+        check(Rejection.INVALID_ID, "customer_id", order.customerId(), Integer.MAX_VALUE);
+        check(Rejection.UNKNOWN_PLATFORM, "platform_id", order.platformId(), limits.maxPlatformId());
+        check(Rejection.UNKNOWN_PRODUCT, "product_id", order.productId(), limits.maxProductId());
     }
 
-    private static void checkId(String field, long id, long max) throws InvalidOrderException {
+    private static void check(Rejection rejection, String field, long id, long max) throws InvalidOrderException {
         if (id < 1 || id > max) {
-            throw new InvalidOrderException(Rejection.UNKNOWN_ID, field + " " + id + " is not in 1.." + max);
+            throw new InvalidOrderException(rejection, field + " " + id + " is not in 1.." + max);
         }
     }
 }

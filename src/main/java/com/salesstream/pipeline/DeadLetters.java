@@ -1,10 +1,14 @@
 package com.salesstream.pipeline;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -13,14 +17,21 @@ import org.jboss.logging.Logger;
 import com.salesstream.Channels;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.PipelineMetrics.Sink;
+import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
-import com.salesstream.order.InvalidOrderException;
+import com.salesstream.order.Abbreviated;
+import com.salesstream.order.Rejection;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
-/** Sends records that are not valid orders to the dead-letter topic, with why and where they came from. */
+/**
+ * Sends records that are not valid orders to the dead-letter topic, with why and where they came from. The copy is
+ * bounded: its value is at most max-bytes + 1 (the deserializer already cut longer ones, see
+ * {@link BoundedValueDeserializer}) and its cause header a short text, so a dead letter always fits where the
+ * record came from.
+ */
 @ApplicationScoped
 class DeadLetters {
 
@@ -29,42 +40,73 @@ class DeadLetters {
     static final String TOPIC = "dead-letter-topic";
     static final String PARTITION = "dead-letter-partition";
     static final String OFFSET = "dead-letter-offset";
+    /** Present when the value was cut: the size of the original value in bytes. */
+    static final String ORIGINAL_SIZE = "dead-letter-original-size";
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     private static final byte[] NO_VALUE = new byte[0];
 
     private final MutinyEmitter<byte[]> emitter;
     private final PipelineMetrics metrics;
-    private final SalesConfig.Pipeline config;
+    private final Retries retries;
+    private final int maxBytes;
+    /** The last send failure that retrying cannot fix (a refused copy, a missing topic, no authorization). */
+    private final AtomicReference<Throwable> permanentFailure = new AtomicReference<>();
 
-    DeadLetters(@Channel(Channels.DEAD_LETTERS) MutinyEmitter<byte[]> emitter, PipelineMetrics metrics, SalesConfig config) {
+    DeadLetters(@Channel(Channels.DEAD_LETTERS) MutinyEmitter<byte[]> emitter, PipelineMetrics metrics, Retries retries,
+            SalesConfig config) {
         this.emitter = emitter;
         this.metrics = metrics;
-        this.config = config.pipeline();
+        this.retries = retries;
+        this.maxBytes = config.orders().maxBytes();
     }
 
-    /** Completes when the broker has the dead letter; retried with backoff until it does. */
-    Uni<Void> send(ConsumerRecord<String, byte[]> record, InvalidOrderException why) {
+    /**
+     * Completes when the broker has the dead letter. Retried until it does: a failure no retry can fix is logged at
+     * ERROR and turns readiness DOWN ({@link #permanentFailure()}) rather than losing the record.
+     */
+    Uni<Void> send(ConsumerRecord<String, byte[]> record, Rejection reason, String cause) {
         LOG.warnf("Dead-lettering %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(),
-                why.rejection().label(), why.getMessage());
+                reason.label(), Abbreviated.of(cause));
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON, bytes(why.rejection().label()));
-        headers.add(CAUSE, bytes(why.getMessage()));
+        headers.add(REASON, bytes(reason.label()));
+        headers.add(CAUSE, bytes(Abbreviated.of(cause)));
         headers.add(TOPIC, bytes(record.topic()));
         headers.add(PARTITION, bytes(Integer.toString(record.partition())));
         headers.add(OFFSET, bytes(Long.toString(record.offset())));
+        byte[] value = record.value() == null ? NO_VALUE : record.value();
+        Header cut = record.headers().lastHeader(BoundedValueDeserializer.ORIGINAL_SIZE);
+        if (cut != null) {
+            headers.add(ORIGINAL_SIZE, cut.value());
+        } else if (value.length > maxBytes) {
+            headers.add(ORIGINAL_SIZE, bytes(Integer.toString(value.length)));
+        }
+        if (value.length > maxBytes) {
+            value = Arrays.copyOf(value, maxBytes);
+        }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withKey(record.key())
+                .withKey(Abbreviated.of(record.key()))
                 .withHeaders(headers)
                 .build();
-        byte[] value = record.value() == null ? NO_VALUE : record.value();
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(value).addMetadata(metadata)))
-                .onFailure().invoke(e -> {
-                    metrics.retried(Sink.DEAD_LETTERS);
-                    LOG.warnf("Sending a dead letter failed, retrying: %s", e.toString());
-                })
-                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely()
-                .invoke(() -> metrics.deadLettered(why.rejection().label()));
+        Message<byte[]> letter = Message.of(value).addMetadata(metadata);
+        return retries.untilDone(Sink.DEAD_LETTERS, "Sending the dead letter of " + record.topic() + "-"
+                + record.partition() + "@" + record.offset(), Uni.createFrom().deferred(() -> emitter.sendMessage(letter))
+                        .onFailure(failure -> !(failure instanceof RetriableException)).invoke(this::failedForGood))
+                .invoke(() -> {
+                    permanentFailure.set(null);
+                    metrics.deadLettered(reason.label());
+                });
+    }
+
+    private void failedForGood(Throwable failure) {
+        if (permanentFailure.getAndSet(failure) == null) {
+            LOG.errorf("The dead-letter topic refuses dead letters (%s); the batch waits until it takes them", failure);
+        }
+    }
+
+    /** Set while dead letters fail for a reason no retry fixes; null otherwise. */
+    Throwable permanentFailure() {
+        return permanentFailure.get();
     }
 
     private static byte[] bytes(String text) {

@@ -1,14 +1,15 @@
 package com.salesstream.pipeline;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,13 +23,16 @@ import com.salesstream.SalesConfig;
 import com.salesstream.order.InvalidOrderException;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
+import com.salesstream.order.Rejection;
+import com.salesstream.pipeline.OrderStore.Unstorable;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Takes each polled batch of orders: valid ones are written to Cassandra and then counted in the current window,
- * bad ones go to the dead-letter topic. The batch is acknowledged once all of that is done.
+ * bad ones go to the dead-letter topic, and so do valid ones Cassandra can never take. The batch is acknowledged
+ * once all of that is done. One record can cost one dead letter, never the batch or the channel.
  */
 @ApplicationScoped
 public class OrderConsumer {
@@ -40,26 +44,37 @@ public class OrderConsumer {
     private final DeadLetters deadLetters;
     private final SalesWindows windows;
     private final PartitionAssignments assignments;
+    private final PipelineProgress progress;
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
     OrderConsumer(OrderCodec codec, OrderStore orders, DeadLetters deadLetters, SalesWindows windows,
-            PartitionAssignments assignments, PipelineMetrics metrics, SalesConfig config) {
+            PartitionAssignments assignments, PipelineProgress progress, PipelineMetrics metrics, SalesConfig config) {
         this.codec = codec;
         this.orders = orders;
         this.deadLetters = deadLetters;
         this.windows = windows;
         this.assignments = assignments;
+        this.progress = progress;
         this.metrics = metrics;
         this.config = config.pipeline();
+    }
+
+    /** One polled record: its decoded order, or null once it is dead-lettered. */
+    private record Entry(TopicPartition partition, ConsumerRecord<String, byte[]> record, long generation, Order order) {
     }
 
     @Incoming(Channels.ORDERS_IN)
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         inFlight = done;
-        return store(records).onTermination().invoke(() -> done.complete(null));
+        progress.batchStarted();
+        return Uni.createFrom().deferred(() -> store(records))
+                .onTermination().invoke(() -> {
+                    progress.batchDone();
+                    done.complete(null);
+                });
     }
 
     /** Lets the batch being stored finish before the open window is saved at shutdown. */
@@ -73,28 +88,78 @@ public class OrderConsumer {
 
     private Uni<Void> store(ConsumerRecords<String, byte[]> records) {
         metrics.consumed(records.count());
+        List<Entry> entries = new ArrayList<>(records.count());
         List<Order> valid = new ArrayList<>(records.count());
-        List<PartitionTotals> totals = new ArrayList<>(records.partitions().size());
-        List<Uni<Void>> writes = new ArrayList<>();
+        List<Uni<Void>> deadLettered = new ArrayList<>();
         for (TopicPartition partition : records.partitions()) {
-            PartitionTotals partitionTotals = new PartitionTotals(partition, assignments.generation(partition));
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                try {
-                    Order order = codec.decode(record.value());
+                long generation = PollGenerations.of(record);
+                if (!assignments.isCurrent(partition, generation)) {
+                    continue; // polled before its partition was sought elsewhere: read again from there
+                }
+                Order order = decode(record, deadLettered);
+                entries.add(new Entry(partition, record, generation, order));
+                if (order != null) {
                     valid.add(order);
-                    partitionTotals.add(order, record.offset());
-                } catch (InvalidOrderException e) {
-                    partitionTotals.skip(record.offset());
-                    writes.add(deadLetters.send(record, e));
                 }
             }
-            totals.add(partitionTotals);
         }
-        writes.add(orders.insertAll(valid));
-        // Generations are taken above, as the batch arrives: waiting for room must not make old records look new.
         return windows.awaitRoom()
-                .chain(() -> Uni.join().all(writes).andFailFast())
-                .invoke(() -> windows.add(totals))
+                .chain(() -> Uni.combine().all().unis(orders.insertAll(valid), all(deadLettered))
+                        .with((unstorable, sent) -> unstorable))
+                .chain(unstorable -> deadLetterUnstorable(entries, unstorable))
+                .invoke(unstorable -> windows.add(totals(entries, unstorable)))
                 .replaceWithVoid();
+    }
+
+    /** The record's order, or null after handing the record to the dead letters (whatever went wrong). */
+    private Order decode(ConsumerRecord<String, byte[]> record, List<Uni<Void>> deadLettered) {
+        try {
+            return codec.decode(record.value());
+        } catch (InvalidOrderException e) {
+            deadLettered.add(deadLetters.send(record, e.rejection(), e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Decoding %s-%d@%d failed unexpectedly", record.topic(), record.partition(), record.offset());
+            deadLettered.add(deadLetters.send(record, Rejection.UNDECODABLE, e.toString()));
+        }
+        return null;
+    }
+
+    private Uni<Set<Order>> deadLetterUnstorable(List<Entry> entries, List<Unstorable> unstorable) {
+        if (unstorable.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        IdentityHashMap<Order, Throwable> causes = new IdentityHashMap<>();
+        unstorable.forEach(refusal -> causes.put(refusal.order(), refusal.cause()));
+        List<Uni<Void>> sends = new ArrayList<>();
+        for (Entry entry : entries) {
+            Throwable cause = entry.order() == null ? null : causes.get(entry.order());
+            if (cause != null) {
+                sends.add(deadLetters.send(entry.record(), Rejection.UNSTORABLE, cause.toString()));
+            }
+        }
+        return all(sends).replaceWith(causes.keySet()); // an identity set: equal orders are still two records
+    }
+
+    private static Uni<Void> all(List<Uni<Void>> unis) {
+        return unis.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(unis).andFailFast().replaceWithVoid();
+    }
+
+    /** The batch summed per partition and generation; dead letters move their partition's offset on all the same. */
+    private static List<PartitionTotals> totals(List<Entry> entries, Set<Order> unstorable) {
+        List<PartitionTotals> totals = new ArrayList<>();
+        PartitionTotals current = null;
+        for (Entry entry : entries) {
+            if (current == null || !current.partition.equals(entry.partition()) || current.generation != entry.generation()) {
+                current = new PartitionTotals(entry.partition(), entry.generation());
+                totals.add(current);
+            }
+            if (entry.order() == null || unstorable.contains(entry.order())) {
+                current.skip(entry.record().offset());
+            } else {
+                current.add(entry.order(), entry.record().offset());
+            }
+        }
+        return totals;
     }
 }

@@ -24,9 +24,11 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.PipelineMetrics.Sink;
+import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
 import com.salesstream.order.Order;
 
@@ -47,6 +49,7 @@ public class OrderStore {
 
     private final Uni<QuarkusCqlSession> sessions;
     private final PipelineMetrics metrics;
+    private final Retries retries;
     private final SalesConfig config;
     private final CqlIdentifier keyspace;
     private Uni<Table> table;
@@ -55,9 +58,10 @@ public class OrderStore {
     private record Table(QuarkusCqlSession session, PreparedStatement insert) {
     }
 
-    OrderStore(Uni<QuarkusCqlSession> sessions, PipelineMetrics metrics, SalesConfig config) {
+    OrderStore(Uni<QuarkusCqlSession> sessions, PipelineMetrics metrics, Retries retries, SalesConfig config) {
         this.sessions = sessions;
         this.metrics = metrics;
+        this.retries = retries;
         this.config = config;
         this.keyspace = CqlIdentifier.fromCql(config.cassandra().keyspace());
     }
@@ -71,11 +75,8 @@ public class OrderStore {
         if (!config.pipeline().enabled()) {
             return;
         }
-        table = sessions.chain(this::createTable)
-                .onFailure().invoke(e -> LOG.warnf("Cassandra table %s.orders not created yet, retrying: %s", keyspace, e))
-                .onFailure().retry()
-                .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely()
-                .memoize().indefinitely();
+        table = retries.untilDone(Sink.CASSANDRA, "Creating the Cassandra table " + keyspace + ".orders",
+                sessions.chain(this::createTable)).memoize().indefinitely();
         table.subscribe().with(ready -> LOG.infof("Cassandra table %s.orders ready", keyspace));
     }
 
@@ -93,57 +94,105 @@ public class OrderStore {
                 .map(insert -> new Table(session, insert));
     }
 
-    /** Completes once every order is stored; each batch is retried with backoff until Cassandra accepts it. */
-    public Uni<Void> insertAll(List<Order> orders) {
-        return table.chain(ready -> Multi.createFrom().iterable(batches(ready, orders))
-                .onItem().transformToUni(batch -> store(ready.session(), batch))
-                .merge(config.pipeline().cassandraMaxInFlight())
-                .collect().last())
-                .invoke(() -> metrics.written(Sink.CASSANDRA, orders.size()))
-                .replaceWithVoid();
+    /**
+     * Completes once every order is stored, with the orders Cassandra can never take (they fail to bind, or a
+     * single-row insert is refused as invalid). Transient failures are retried with backoff until Cassandra accepts.
+     */
+    public Uni<List<Unstorable>> insertAll(List<Order> orders) {
+        return table.chain(ready -> {
+            List<Unstorable> unstorable = new ArrayList<>();
+            List<List<Bound>> batches = batches(ready, orders, unstorable);
+            return Multi.createFrom().iterable(batches)
+                    .onItem().transformToUni(batch -> store(ready.session(), batch, unstorable))
+                    .merge(config.pipeline().cassandraMaxInFlight())
+                    .collect().last()
+                    .map(done -> {
+                        metrics.written(Sink.CASSANDRA, orders.size() - unstorable.size());
+                        return unstorable;
+                    });
+        });
     }
 
-    /** Batches of at most cassandra-batch-size orders, each batch owned by one set of replicas. */
-    private List<BatchStatement> batches(Table table, List<Order> orders) {
+    /** An order Cassandra can never take, and why. */
+    public record Unstorable(Order order, Throwable cause) {
+    }
+
+    /** An insert and the order it writes. */
+    private record Bound(Order order, BoundStatement statement) {
+    }
+
+    /**
+     * Batches of at most cassandra-batch-size orders, each batch owned by one set of replicas. An order that cannot
+     * even be bound goes to {@code unstorable}.
+     */
+    private List<List<Bound>> batches(Table table, List<Order> orders, List<Unstorable> unstorable) {
         TokenMap tokens = table.session().getMetadata().getTokenMap().orElse(null);
-        Map<Set<Node>, List<BoundStatement>> byReplicas = new LinkedHashMap<>();
-        List<BatchStatement> batches = new ArrayList<>();
+        Map<Set<Node>, List<Bound>> byReplicas = new LinkedHashMap<>();
+        List<List<Bound>> batches = new ArrayList<>();
         int size = config.pipeline().cassandraBatchSize();
         for (Order order : orders) {
-            BoundStatement statement = bind(table.insert(), order);
+            BoundStatement statement;
+            try {
+                statement = bind(table.insert(), order);
+            } catch (RuntimeException e) {
+                unstorable.add(new Unstorable(order, e));
+                continue;
+            }
             ByteBuffer partitionKey = statement.getRoutingKey();
             Set<Node> replicas = tokens == null ? Set.of() : tokens.getReplicas(keyspace, partitionKey);
-            List<BoundStatement> batch = byReplicas.computeIfAbsent(replicas, any -> new ArrayList<>(size));
-            batch.add(statement);
+            List<Bound> batch = byReplicas.computeIfAbsent(replicas, any -> new ArrayList<>(size));
+            batch.add(new Bound(order, statement));
             if (batch.size() == size) {
-                batches.add(unlogged(batch));
+                batches.add(batch);
                 byReplicas.remove(replicas);
             }
         }
-        byReplicas.values().forEach(batch -> batches.add(unlogged(batch)));
+        batches.addAll(byReplicas.values());
         return batches;
     }
 
     private static BoundStatement bind(PreparedStatement insert, Order order) {
         return insert.bind(order.orderId(), order.createdAt().toInstant(ZoneOffset.UTC), order.platformId(),
-                order.productId(), order.quantity(), order.customerId(), order.paymentMethod());
-    }
-
-    private static BatchStatement unlogged(List<BoundStatement> statements) {
-        return BatchStatement.newInstance(DefaultBatchType.UNLOGGED, statements.toArray(BoundStatement[]::new))
+                order.productId(), order.quantity(), order.customerId(), order.paymentMethod())
                 .setIdempotent(true);
     }
 
-    /** The retry chain is built only when a write failed: the common path stays one Uni per batch. */
-    private Uni<Void> store(QuarkusCqlSession session, BatchStatement batch) {
-        return execute(session, batch).onFailure().recoverWithUni(failure -> {
-            metrics.retried(Sink.CASSANDRA);
-            LOG.debugf("Cassandra batch of %d orders failed, retrying: %s", batch.size(), failure);
-            return execute(session, batch)
-                    .onFailure().invoke(() -> metrics.retried(Sink.CASSANDRA))
-                    .onFailure().retry()
-                    .withBackOff(config.pipeline().minRetryBackoff(), config.pipeline().maxRetryBackoff()).indefinitely();
+    private static Statement<?> statement(List<Bound> batch) {
+        if (batch.size() == 1) {
+            return batch.get(0).statement();
+        }
+        return BatchStatement.newInstance(DefaultBatchType.UNLOGGED,
+                batch.stream().map(Bound::statement).toArray(BoundStatement[]::new)).setIdempotent(true);
+    }
+
+    /**
+     * A batch Cassandra refuses as invalid is written order by order, so only the order at fault is set aside; any
+     * other failure is transient and retried. The retry chain is built only when a write failed: the common path
+     * stays one Uni per batch.
+     */
+    private Uni<Void> store(QuarkusCqlSession session, List<Bound> batch, List<Unstorable> unstorable) {
+        return execute(session, statement(batch)).onFailure().recoverWithUni(failure -> {
+            if (isInvalid(failure) && batch.size() > 1) {
+                return Multi.createFrom().iterable(batch)
+                        .onItem().transformToUniAndConcatenate(one -> store(session, List.of(one), unstorable))
+                        .collect().last().replaceWithVoid();
+            }
+            if (isInvalid(failure)) {
+                LOG.warnf("Cassandra refused order %d for good: %s", batch.get(0).order().orderId(), failure.toString());
+                synchronized (unstorable) {
+                    unstorable.add(new Unstorable(batch.get(0).order(), failure));
+                }
+                return Uni.createFrom().voidItem();
+            }
+            return retries.afterFailure(Sink.CASSANDRA, "A Cassandra batch of " + batch.size() + " orders", failure,
+                    execute(session, statement(batch)));
         });
+    }
+
+    /** Refused for what the statement holds; a missing table or keyspace is a state of the server, not of the order. */
+    private static boolean isInvalid(Throwable failure) {
+        return failure instanceof InvalidQueryException && !(failure.getMessage() != null
+                && (failure.getMessage().contains("unconfigured table") || failure.getMessage().contains("does not exist")));
     }
 
     private static Uni<Void> execute(QuarkusCqlSession session, Statement<?> statement) {

@@ -1,10 +1,10 @@
 package com.salesstream.pipeline;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,13 +21,16 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.SerializedProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * Groups the stored orders into processing windows with Mutiny and saves each window's aggregates. Batches
- * arrive already summed per partition, so a window holds a few sums, never the orders themselves. While MySQL
- * lags, new batches wait (see {@link #awaitRoom()}) instead of piling up.
+ * Sums the stored orders into processing windows and saves each closed window's aggregates. Windows close on ticks
+ * aligned to the wall clock (every {@code sales.pipeline.window}), or early once the open one holds
+ * {@code max-window-keys} keys. Batches arrive already summed per partition, so a window holds a few sums, never
+ * the orders. One window is saved at a time: a tick that comes while a save is still running is dropped and the
+ * open window simply keeps summing (no empty window queues up behind the save), and once it is overdue by
+ * {@code max-pending-windows} periods, or full, new batches wait ({@link #awaitRoom()}) until the save is done.
  */
 @ApplicationScoped
 public class SalesWindows {
@@ -37,20 +40,29 @@ public class SalesWindows {
 
     private static final Logger LOG = Logger.getLogger(SalesWindows.class);
 
-    // Serialized: with consumer concurrency above 1, batches arrive from several threads.
-    private final SerializedProcessor<List<PartitionTotals>, List<PartitionTotals>> batches = UnicastProcessor.<List<PartitionTotals>> create().serialized();
     private final AggregateStore store;
-    private final PartitionAssignments assignments;
+    private final GroupOffsets groupOffsets;
+    private final OffsetsResync resync;
+    private final PipelineProgress progress;
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    /** Windows opened and not saved yet, the open one included. */
-    private final AtomicInteger unsaved = new AtomicInteger();
-    private volatile CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
+    private final UnicastProcessor<Long> earlyCloses = UnicastProcessor.create();
+    private Cancellable ticks;
 
-    SalesWindows(AggregateStore store, PartitionAssignments assignments, PipelineMetrics metrics, SalesConfig config) {
+    // Guarded by this.
+    private WindowTotals open = new WindowTotals();
+    /** Closes due (ticks or a full window) that came while a save was running. */
+    private int overdue;
+    private boolean earlyCloseRequested;
+    private CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> room = CompletableFuture.completedFuture(null);
+
+    SalesWindows(AggregateStore store, GroupOffsets groupOffsets, OffsetsResync resync, PipelineProgress progress,
+            PipelineMetrics metrics, SalesConfig config) {
         this.store = store;
-        this.assignments = assignments;
+        this.groupOffsets = groupOffsets;
+        this.resync = resync;
+        this.progress = progress;
         this.metrics = metrics;
         this.config = config.pipeline();
     }
@@ -59,46 +71,59 @@ public class SalesWindows {
         if (!config.enabled()) {
             return;
         }
-        Multi.createFrom().publisher(batches).group().intoMultis().every(config.window())
-                .onItem().invoke(unsaved::incrementAndGet)
-                // Windows keep opening while an earlier one is saved; awaitRoom() holds the batches back, so
-                // the windows queued here are empty.
-                .onOverflow().buffer()
-                .onItem().transformToUniAndConcatenate(window -> window.collect().in(WindowTotals::new, WindowTotals::add))
-                .onItem().transformToUniAndConcatenate(this::save)
+        Multi<Long> closes = Multi.createBy().merging().streams(
+                Multi.createFrom().ticks().startingAfter(untilNextBoundary(config.window(), System.currentTimeMillis()))
+                        .every(config.window()),
+                earlyCloses.serialized());
+        ticks = closes.onOverflow().invoke(this::closeDue).drop()
+                .onItem().transformToUniAndConcatenate(close -> saveOpen())
                 .subscribe().with(saved -> {
                 }, failure -> {
-                    LOG.error("The aggregation windows stopped", failure);
-                    drained.completeExceptionally(failure);
-                }, () -> drained.complete(null));
+                    LOG.error("The aggregation windows stopped; liveness is DOWN", failure);
+                    progress.windowsFailed(failure);
+                });
     }
 
-    /** Completes once there is room for one more batch: at most max-pending-windows closed windows wait for MySQL. */
+    /** Time until the next multiple of the window since the epoch: instances agree on when windows close. */
+    static Duration untilNextBoundary(Duration window, long nowMillis) {
+        long length = window.toMillis();
+        return Duration.ofMillis(length - nowMillis % length);
+    }
+
+    /** Completes once batches may go on: see the class comment. */
     Uni<Void> awaitRoom() {
-        if (hasRoom()) {
-            return Uni.createFrom().voidItem();
+        CompletableFuture<Void> current;
+        synchronized (this) {
+            current = room;
         }
-        return Uni.createFrom().voidItem()
-                .invoke(() -> {
-                    if (!hasRoom()) {
-                        throw new IllegalStateException("windows wait for MySQL");
-                    }
-                })
-                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely();
-    }
-
-    private boolean hasRoom() {
-        return unsaved.get() - 1 <= config.maxPendingWindows();
+        return current.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(current);
     }
 
     void add(List<PartitionTotals> batch) {
-        batches.onNext(batch);
+        boolean full;
+        CompletableFuture<Void> released;
+        synchronized (this) {
+            open.add(batch);
+            full = open.keys() >= config.maxWindowKeys() && !earlyCloseRequested;
+            if (full) {
+                earlyCloseRequested = true;
+            }
+            released = updateRoom();
+        }
+        release(released);
+        if (full) {
+            earlyCloses.onNext(System.nanoTime());
+        }
     }
 
     /** Waits for the window being saved, so a revoked partition's offsets are final before another owner reads them. */
     void awaitSaving() throws TimeoutException {
+        CompletableFuture<Void> current;
+        synchronized (this) {
+            current = saving;
+        }
         try {
-            saving.get(config.rebalanceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            current.get(config.rebalanceTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw e;
         } catch (Exception e) {
@@ -108,12 +133,13 @@ public class SalesWindows {
 
     /** Saves the open window before the MySQL pool closes; what it misses is re-read from the stored offsets. */
     void stop(@Observes @Priority(STOP_PRIORITY) ShutdownEvent event) {
-        if (!config.enabled()) {
+        if (!config.enabled() || ticks == null) {
             return;
         }
-        batches.onComplete();
+        ticks.cancel();
         try {
-            drained.get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            awaitSaving();
+            saveOpen().await().atMost(config.shutdownTimeout());
             LOG.info("Open window saved");
         } catch (Exception e) {
             LOG.warnf("The open window was not saved within %s (%s); it will be read again at the next start",
@@ -121,15 +147,78 @@ public class SalesWindows {
         }
     }
 
-    private Uni<Void> save(WindowTotals window) {
+    private void closeDue(long close) {
+        synchronized (this) {
+            overdue++;
+            updateRoom();
+        }
+    }
+
+    /** Closes the open window and saves it; a close that came due meanwhile is saved right after. */
+    private Uni<Void> saveOpen() {
+        WindowTotals closed;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        // Published before the store filters the partitions: a revocation either waits for this save or is seen.
-        saving = done;
+        CompletableFuture<Void> released;
+        synchronized (this) {
+            closed = open;
+            open = new WindowTotals();
+            overdue = 0;
+            earlyCloseRequested = false;
+            if (!closed.isEmpty()) {
+                // Published before the store filters the partitions: a revocation either waits for this save or is seen.
+                saving = done;
+            }
+            released = updateRoom();
+        }
+        release(released);
+        if (closed.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        progress.saveStarted();
         Timer.Sample sample = Timer.start();
-        return store.save(window).onTermination().invoke(() -> {
-            sample.stop(metrics.windowSave());
-            unsaved.decrementAndGet();
-            done.complete(null);
-        });
+        return store.save(closed)
+                .invoke(groupOffsets::commit)
+                .onFailure().invoke(failure -> {
+                    // Never skip it: the next save would move the stored offsets past these orders.
+                    LOG.error("A window save failed unexpectedly; its partitions are read again from their stored offsets", failure);
+                    resync.heal(closed.partitions().stream().map(totals -> totals.partition).distinct().toList());
+                })
+                .onFailure().recoverWithNull()
+                .onTermination().invoke(() -> {
+                    sample.stop(metrics.windowSave());
+                    progress.saveDone();
+                    done.complete(null);
+                    CompletableFuture<Void> freed;
+                    synchronized (this) {
+                        freed = updateRoom();
+                    }
+                    release(freed);
+                })
+                .chain(() -> isOverdue() ? saveOpen() : Uni.createFrom().voidItem());
+    }
+
+    private synchronized boolean isOverdue() {
+        return overdue > 0;
+    }
+
+    /**
+     * Batches wait while a save runs and the open window is overdue by max-pending-windows closes or full. Called
+     * under the lock; returns the waiting batches' future to complete once the lock is released, or null.
+     */
+    private CompletableFuture<Void> updateRoom() {
+        boolean hold = !saving.isDone() && (overdue >= config.maxPendingWindows() || open.keys() >= config.maxWindowKeys());
+        if (hold && room.isDone()) {
+            room = new CompletableFuture<>();
+        } else if (!hold && !room.isDone()) {
+            return room;
+        }
+        return null;
+    }
+
+    /** Lets the waiting batches go on, outside the lock: they continue on this thread. */
+    private static void release(CompletableFuture<Void> room) {
+        if (room != null) {
+            room.complete(null);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package com.salesstream.pipeline;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -28,39 +27,42 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
 
     private static final Logger LOG = Logger.getLogger(StoredOffsetsRebalanceListener.class);
 
-    private final AggregateStore store;
+    private final StoredOffsets offsets;
+    private final OffsetsResync resync;
     private final PartitionAssignments assignments;
     private final SalesWindows windows;
     private final SalesConfig.Pipeline config;
 
-    StoredOffsetsRebalanceListener(AggregateStore store, PartitionAssignments assignments, SalesWindows windows,
-            SalesConfig config) {
-        this.store = store;
+    StoredOffsetsRebalanceListener(StoredOffsets offsets, OffsetsResync resync, PartitionAssignments assignments,
+            SalesWindows windows, SalesConfig config) {
+        this.offsets = offsets;
+        this.resync = resync;
         this.assignments = assignments;
         this.windows = windows;
         this.config = config.pipeline();
     }
 
+    /**
+     * Seeks the partitions to their stored offsets. Without MySQL they are paused and not counted, and are sought
+     * once MySQL answers ({@link OffsetsResync#heal}): the rebalance is not held up and nothing is read as if from
+     * the stored offset.
+     */
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
-        String topic = partitions.iterator().next().topic();
-        Map<TopicPartition, Long> stored = store.storedOffsets(topic)
-                .onFailure().retry().withBackOff(config.minRetryBackoff(), config.maxRetryBackoff()).indefinitely()
-                .await().atMost(config.rebalanceTimeout());
-        for (TopicPartition partition : partitions) {
-            Long offset = stored.get(partition);
-            if (offset != null) {
-                consumer.seek(partition, offset);
-                assignments.assigned(partition, offset);
-            } else {
-                // Nothing of this partition is in MySQL yet: every record it holds still has to be counted.
-                consumer.seekToBeginning(List.of(partition));
-                assignments.assigned(partition, PartitionAssignments.NO_STORED_OFFSET);
-            }
+        Map<TopicPartition, Long> stored;
+        try {
+            stored = offsets.read(partitions.iterator().next().topic()).await().atMost(config.rebalanceTimeout());
+        } catch (RuntimeException e) {
+            LOG.warnf("Assigned %s, but their stored offsets cannot be read (%s): paused until MySQL answers",
+                    partitions, e.toString());
+            consumer.pause(partitions);
+            resync.heal(partitions);
+            return;
         }
+        resync.seek(consumer, partitions, stored);
         LOG.infof("Assigned %s, resuming at stored offsets %s", partitions, stored);
     }
 
@@ -72,5 +74,10 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
         } catch (TimeoutException e) {
             LOG.warnf("A window save did not finish within %s while %s were revoked", config.rebalanceTimeout(), partitions);
         }
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        assignments.revoked(partitions);
     }
 }

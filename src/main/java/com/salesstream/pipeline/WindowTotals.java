@@ -28,6 +28,19 @@ final class WindowTotals {
         return this;
     }
 
+    boolean isEmpty() {
+        return partitions.isEmpty();
+    }
+
+    /** At least as many as the distinct aggregate keys: what the window's memory and its save grow with. */
+    int keys() {
+        int keys = 0;
+        for (PartitionTotals totals : partitions.values()) {
+            keys += totals.quantities.size();
+        }
+        return keys;
+    }
+
     Collection<PartitionTotals> partitions() {
         return partitions.values();
     }

@@ -1,0 +1,109 @@
+package com.salesstream.pipeline;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.common.TopicPartition;
+
+import com.salesstream.SalesConfig;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * MySQL {@code consumed_offsets}: the next Kafka offset per partition, moved in the transaction of the aggregates it
+ * accounts for. Each offset moves only from the value this instance last saw (fencing), so an instance that lost a
+ * partition without noticing cannot count it a second time.
+ */
+@ApplicationScoped
+class StoredOffsets {
+
+    private static final String MOVE = "UPDATE consumed_offsets SET next_offset = ? "
+            + "WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND next_offset = ?";
+    private static final String FIRST = "INSERT IGNORE INTO consumed_offsets "
+            + "(next_offset, consumer_group, topic, partition_id) VALUES (?, ?, ?, ?)";
+    private static final String SELECT = "SELECT partition_id, next_offset FROM consumed_offsets "
+            + "WHERE consumer_group = ? AND topic = ?";
+
+    private final Pool mysql;
+    private final PartitionAssignments assignments;
+    private final String group;
+
+    StoredOffsets(Pool mysql, PartitionAssignments assignments, SalesConfig config) {
+        this.mysql = mysql;
+        this.assignments = assignments;
+        this.group = config.pipeline().groupId();
+    }
+
+    /** The next offset to read per partition of the topic, as the last committed window left it. */
+    Uni<Map<TopicPartition, Long>> read(String topic) {
+        return mysql.preparedQuery(SELECT).execute(Tuple.of(group, topic)).map(rows -> {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            rows.forEach(row -> offsets.put(new TopicPartition(topic, row.getInteger(0)), row.getLong(1)));
+            return offsets;
+        });
+    }
+
+    /**
+     * Moves each partition's stored offset past its totals, from the value this instance knows; any other value
+     * fails the transaction with an {@link OffsetConflict}.
+     */
+    Uni<Void> move(SqlConnection connection, List<PartitionTotals> partitions) {
+        List<Tuple> moves = new ArrayList<>();
+        List<Tuple> firsts = new ArrayList<>();
+        List<PartitionTotals> moved = new ArrayList<>();
+        List<PartitionTotals> first = new ArrayList<>();
+        for (PartitionTotals totals : partitions) {
+            long stored = assignments.storedOffset(totals.partition);
+            Tuple key = Tuple.of(totals.lastOffset + 1, group, totals.partition.topic(), totals.partition.partition());
+            if (stored == PartitionAssignments.NO_STORED_OFFSET) {
+                firsts.add(key);
+                first.add(totals);
+            } else {
+                moves.add(key.addLong(stored));
+                moved.add(totals);
+            }
+        }
+        return execute(connection, MOVE, moves, moved).chain(() -> execute(connection, FIRST, firsts, first));
+    }
+
+    private static Uni<Void> execute(SqlConnection connection, String sql, List<Tuple> batch, List<PartitionTotals> partitions) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery(sql).executeBatch(batch).invoke(rows -> {
+            List<TopicPartition> conflicts = new ArrayList<>();
+            RowSet<?> result = rows;
+            for (PartitionTotals totals : partitions) {
+                if (result.rowCount() != 1) {
+                    conflicts.add(totals.partition);
+                }
+                result = result.next();
+            }
+            if (!conflicts.isEmpty()) {
+                throw new OffsetConflict(conflicts);
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * These partitions' stored offsets are not where this instance left them: another instance moved them, or an
+     * earlier attempt of this very save committed although its answer was lost.
+     */
+    static final class OffsetConflict extends RuntimeException {
+        final Collection<TopicPartition> partitions;
+
+        OffsetConflict(Collection<TopicPartition> partitions) {
+            super("Stored offsets not where this instance left them: " + partitions, null, false, false);
+            this.partitions = partitions;
+        }
+    }
+}
