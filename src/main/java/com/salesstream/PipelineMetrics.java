@@ -24,7 +24,7 @@ public class PipelineMetrics {
     private final Counter consumed;
     private final Timer windowSave;
 
-    PipelineMetrics(MeterRegistry registry) {
+    public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.produced = registry.counter("sales.orders.produced");
         this.consumed = registry.counter("sales.orders.consumed");

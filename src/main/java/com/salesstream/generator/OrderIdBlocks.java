@@ -2,6 +2,8 @@ package com.salesstream.generator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.salesstream.PipelineMetrics.Sink;
+import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
 
 import io.smallrye.mutiny.Uni;
@@ -22,12 +24,14 @@ class OrderIdBlocks {
     private static final String RESERVE = "UPDATE order_id_sequence SET next_id = LAST_INSERT_ID(next_id + ?) WHERE name = ?";
 
     private final Pool mysql;
+    private final Retries retries;
     private final int blockSize;
     private long next;
     private long end;
 
-    OrderIdBlocks(Pool mysql, SalesConfig config) {
+    OrderIdBlocks(Pool mysql, Retries retries, SalesConfig config) {
         this.mysql = mysql;
+        this.retries = retries;
         this.blockSize = config.generator().idBlockSize();
     }
 
@@ -35,7 +39,8 @@ class OrderIdBlocks {
         if (next < end) {
             return Uni.createFrom().item(next++);
         }
-        return reserveBlock().map(first -> {
+        // While MySQL is away the generator waits here (its ticks are dropped meanwhile) and resumes by itself.
+        return retries.untilDone(Sink.MYSQL, "Reserving a block of order ids", reserveBlock()).map(first -> {
             next = first + 1;
             end = first + blockSize;
             return first;

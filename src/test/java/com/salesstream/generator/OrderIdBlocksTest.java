@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.LocalKafkaTopics;
+import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
 
 import io.quarkus.test.common.WithTestResource;
@@ -30,18 +31,20 @@ class OrderIdBlocksTest {
     Pool mysql;
     @Inject
     SalesConfig config;
+    @Inject
+    Retries retries;
 
     @Test
     void twoGeneratorsDrawingAtOnceNeverShareAnIdAndEachSeesItsOwnGrow() {
-        OrderIdBlocks first = new OrderIdBlocks(mysql, config);
-        OrderIdBlocks second = new OrderIdBlocks(mysql, config);
+        OrderIdBlocks first = new OrderIdBlocks(mysql, retries, config);
+        OrderIdBlocks second = new OrderIdBlocks(mysql, retries, config);
         int perGenerator = config.generator().idBlockSize() * 3 + 7;
 
         var both = Uni.combine().all().unis(draw(first, perGenerator), draw(second, perGenerator)).asTuple()
                 .await().atMost(Duration.ofSeconds(30));
         List<Long> fromFirst = both.getItem1();
         List<Long> fromSecond = both.getItem2();
-        List<Long> afterRestart = draw(new OrderIdBlocks(mysql, config), 10).await().atMost(Duration.ofSeconds(30));
+        List<Long> afterRestart = draw(new OrderIdBlocks(mysql, retries, config), 10).await().atMost(Duration.ofSeconds(30));
 
         assertThat(fromFirst).isSorted().doesNotHaveDuplicates();
         assertThat(fromSecond).isSorted().doesNotHaveDuplicates();
