@@ -1,5 +1,6 @@
 package com.salesstream;
 
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,12 @@ public class Retries {
     /** {@code operation} (subscribed to again for each attempt) until it succeeds. */
     public <T> Uni<T> untilDone(Sink sink, String what, Uni<T> operation) {
         return retrying(sink, what, operation, new AtomicInteger());
+    }
+
+    /** As {@link #untilDone}, each attempt given up after {@code mysql-timeout}: for MySQL, whose pool never times out. */
+    public <T> Uni<T> untilDoneInMysqlTime(String what, Uni<T> operation) {
+        return untilDone(Sink.MYSQL, what, operation.ifNoItem().after(config.mysqlTimeout())
+                .failWith(() -> new TimeoutException(what + " took more than " + config.mysqlTimeout())));
     }
 
     /** As {@link #untilDone}, for a caller whose first attempt already failed with {@code first}. */

@@ -113,6 +113,13 @@ public interface SalesConfig {
         @WithDefault("5s")
         Duration maxRetryBackoff();
 
+        /**
+         * Longest wait for one MySQL call (a window's transaction, a read of the stored offsets, an id block) before
+         * it is given up and tried again. The connection pool has no timeout of its own (application.properties).
+         */
+        @WithDefault("30s")
+        Duration mysqlTimeout();
+
         /** Longest wait at shutdown for the open window to be saved. */
         @WithDefault("10s")
         Duration shutdownTimeout();

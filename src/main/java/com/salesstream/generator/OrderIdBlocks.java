@@ -2,7 +2,6 @@ package com.salesstream.generator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.salesstream.PipelineMetrics.Sink;
 import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
 
@@ -40,7 +39,7 @@ class OrderIdBlocks {
             return Uni.createFrom().item(next++);
         }
         // While MySQL is away the generator waits here (its ticks are dropped meanwhile) and resumes by itself.
-        return retries.untilDone(Sink.MYSQL, "Reserving a block of order ids", reserveBlock()).map(first -> {
+        return retries.untilDoneInMysqlTime("Reserving a block of order ids", reserveBlock()).map(first -> {
             next = first + 1;
             end = first + blockSize;
             return first;

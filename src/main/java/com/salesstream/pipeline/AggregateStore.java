@@ -62,7 +62,7 @@ class AggregateStore {
      * ({@link OffsetsResync}: re-read and sought to) and the rest is saved. Returns the totals saved.
      */
     Uni<List<PartitionTotals>> save(WindowTotals window) {
-        return retries.untilDone(Sink.MYSQL, "Saving a window to MySQL", Uni.createFrom().deferred(() -> saveCurrent(window))
+        return retries.untilDoneInMysqlTime("Saving a window to MySQL", Uni.createFrom().deferred(() -> saveCurrent(window))
                 .onFailure(OffsetConflict.class).invoke(conflict -> resync.heal(((OffsetConflict) conflict).partitions)));
     }
 

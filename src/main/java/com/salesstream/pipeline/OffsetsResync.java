@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import com.salesstream.Channels;
 import com.salesstream.PipelineMetrics;
-import com.salesstream.PipelineMetrics.Sink;
 import com.salesstream.Retries;
 
 import io.smallrye.mutiny.Multi;
@@ -68,7 +67,7 @@ class OffsetsResync {
         partitions.forEach(partition -> tickets.put(partition, assignments.awaitStoredOffset(partition)));
         String topic = partitions.iterator().next().topic();
         LOG.warnf("Partitions %s: stored offsets not known here any more; reading them again", partitions);
-        retries.untilDone(Sink.MYSQL, "Reading the stored offsets of " + partitions, offsets.read(topic))
+        retries.untilDoneInMysqlTime("Reading the stored offsets of " + partitions, offsets.read(topic))
                 .chain(stored -> Multi.createFrom().iterable(kafka.<Object, Object> getConsumers(Channels.ORDERS_IN))
                         .onItem().transformToUniAndMerge(consumer -> consumer.runOnPollingThread(client -> {
                             Set<TopicPartition> owned = client.assignment();

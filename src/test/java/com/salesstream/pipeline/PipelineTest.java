@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -79,6 +80,28 @@ class PipelineTest {
         assertThat(storedOrders(orders)).containsExactlyInAnyOrderElementsOf(orders);
         await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(TestOrders.totals(orders)));
         cleanUp(day, orders);
+    }
+
+    @Test
+    void aBackfillOverTwoHundredDaysIsSavedExactlyDespiteMysqlsPlaceholderLimit() {
+        // 200 days x 80 platform/product pairs: about 16,000 rows in one window, 80,000 placeholders in one INSERT.
+        LocalDate first = unusedDay();
+        List<Order> orders = new ArrayList<>();
+        long firstId = TEST_IDS + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+        for (int day = 0; day < 200; day++) {
+            orders.addAll(TestOrders.onDay(first.plusDays(day), firstId + orders.size(), 100));
+        }
+
+        produce(orders.stream().map(this::record).toList());
+
+        Map<String, Long> expected = orders.stream().collect(Collectors.groupingBy(
+                order -> order.createdAt().toLocalDate() + "/" + order.platformId() + "/" + order.productId(),
+                Collectors.summingLong(Order::quantity)));
+        await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(first, first.plusDays(199))).isEqualTo(expected));
+        for (int day = 0; day < 200; day++) {
+            LocalDate date = first.plusDays(day);
+            cleanUp(date, orders.stream().filter(order -> order.createdAt().toLocalDate().equals(date)).toList());
+        }
     }
 
     @Test
@@ -219,6 +242,16 @@ class PipelineTest {
                 + "WHERE order_date = ? GROUP BY platform_id, product_id").execute(Tuple.of(day))
                 .await().atMost(Duration.ofSeconds(10))
                 .forEach(row -> sums.put(row.getInteger(0) + "/" + row.getInteger(1), row.getLong(2)));
+        return sums;
+    }
+
+    /** date/platform_id/product_id -> quantity summed over the rows of the days from .. to. */
+    private Map<String, Long> aggregates(LocalDate from, LocalDate to) {
+        Map<String, Long> sums = new HashMap<>();
+        mysql.preparedQuery("SELECT order_date, platform_id, product_id, SUM(total_quantity) FROM aggregated_sales "
+                + "WHERE order_date BETWEEN ? AND ? GROUP BY order_date, platform_id, product_id").execute(Tuple.of(from, to))
+                .await().atMost(Duration.ofSeconds(10))
+                .forEach(row -> sums.put(row.getLocalDate(0) + "/" + row.getInteger(1) + "/" + row.getInteger(2), row.getLong(3)));
         return sums;
     }
 

@@ -66,23 +66,25 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** True when /q/health/ready answers 200; false when it answers 503 or not at all. */
     public boolean isReady() {
-        return health("ready") == 200;
+        return health("ready").startsWith("200 ");
     }
 
     public boolean isLive() {
-        return health("live") == 200;
+        return health("live").startsWith("200 ");
     }
 
-    private int health(String kind) {
+    /** "STATUS BODY" of /q/health/{kind}, or "-1 " when it does not answer. */
+    public String health(String kind) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + kind))
                     .timeout(Duration.ofSeconds(5)).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body();
         } catch (IOException e) {
-            return -1;
+            return "-1 ";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "-1 ";
         }
     }
 
