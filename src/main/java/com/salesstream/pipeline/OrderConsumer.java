@@ -7,9 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -26,7 +24,6 @@ import com.salesstream.order.OrderCodec;
 import com.salesstream.order.Rejection;
 import com.salesstream.pipeline.OrderStore.Unstorable;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -48,6 +45,7 @@ public class OrderConsumer {
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private volatile boolean stopping;
 
     OrderConsumer(OrderCodec codec, OrderStore orders, DeadLetters deadLetters, SalesWindows windows,
             PartitionAssignments assignments, PipelineProgress progress, PipelineMetrics metrics, SalesConfig config) {
@@ -67,6 +65,10 @@ public class OrderConsumer {
 
     @Incoming(Channels.ORDERS_IN)
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        if (stopping) {
+            // The last window is saved: whatever comes now is read again from the stored offsets at the next start.
+            return Uni.createFrom().voidItem();
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         inFlight = done;
         progress.batchStarted();
@@ -77,8 +79,9 @@ public class OrderConsumer {
                 });
     }
 
-    /** Lets the batch being stored finish before the open window is saved at shutdown. */
-    void drain(@Observes @Priority(SalesWindows.STOP_PRIORITY - 1) ShutdownEvent event) {
+    /** Lets the batch being stored finish, so the open window saved at shutdown holds it ({@link PipelineShutdown}). */
+    void drain() {
+        stopping = true;
         try {
             inFlight.get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -6,10 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -17,7 +15,6 @@ import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
 
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -34,9 +31,6 @@ import io.smallrye.mutiny.subscription.Cancellable;
  */
 @ApplicationScoped
 public class SalesWindows {
-
-    /** Observer priority of {@link #stop}: after the consumer has drained its batch. */
-    static final int STOP_PRIORITY = Interceptor.Priority.APPLICATION + 100;
 
     private static final Logger LOG = Logger.getLogger(SalesWindows.class);
 
@@ -131,8 +125,8 @@ public class SalesWindows {
         }
     }
 
-    /** Saves the open window before the MySQL pool closes; what it misses is re-read from the stored offsets. */
-    void stop(@Observes @Priority(STOP_PRIORITY) ShutdownEvent event) {
+    /** Stops closing windows and saves the open one; what it misses is re-read from the stored offsets. */
+    void stop() {
         if (!config.enabled() || ticks == null) {
             return;
         }

@@ -38,7 +38,7 @@ class SalesWindowsTest {
     void stop() {
         store.release();
         if (windows != null) {
-            windows.stop(null);
+            windows.stop();
         }
     }
 
@@ -104,7 +104,7 @@ class SalesWindowsTest {
         windows = start(Map.of("sales.pipeline.window", "1h"));
         windows.add(batch(0, 4));
 
-        windows.stop(null);
+        windows.stop();
 
         assertThat(store.saves).singleElement().satisfies(saved -> assertThat(saved.partitions()).singleElement()
                 .satisfies(totals -> assertThat(totals.orders).isEqualTo(4)));
