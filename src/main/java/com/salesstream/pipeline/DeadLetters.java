@@ -28,9 +28,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Sends records that are not valid orders to the dead-letter topic, with why and where they came from. The copy is
- * bounded: its value is at most max-bytes + 1 (the deserializer already cut longer ones, see
- * {@link BoundedValueDeserializer}) and its cause header a short text, so a dead letter always fits where the
- * record came from.
+ * bounded: its key and value are at most max-bytes each (the deserializer already cut longer ones, see
+ * {@link BoundedBytesDeserializer}; a header gives the real size) and its cause header a short text, so a dead
+ * letter always fits where the record came from.
  */
 @ApplicationScoped
 class DeadLetters {
@@ -42,6 +42,8 @@ class DeadLetters {
     static final String OFFSET = "dead-letter-offset";
     /** Present when the value was cut: the size of the original value in bytes. */
     static final String ORIGINAL_SIZE = "dead-letter-original-size";
+    /** Present when the key was cut: the size of the original key in bytes. */
+    static final String ORIGINAL_KEY_SIZE = "dead-letter-original-key-size";
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     private static final byte[] NO_VALUE = new byte[0];
@@ -65,7 +67,7 @@ class DeadLetters {
      * Completes when the broker has the dead letter. Retried until it does: a failure no retry can fix is logged at
      * ERROR and turns readiness DOWN ({@link #permanentFailure()}) rather than losing the record.
      */
-    Uni<Void> send(ConsumerRecord<String, byte[]> record, Rejection reason, String cause) {
+    Uni<Void> send(ConsumerRecord<byte[], byte[]> record, Rejection reason, String cause) {
         LOG.warnf("Dead-lettering %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(),
                 reason.label(), Abbreviated.of(cause));
         RecordHeaders headers = new RecordHeaders();
@@ -74,20 +76,13 @@ class DeadLetters {
         headers.add(TOPIC, bytes(record.topic()));
         headers.add(PARTITION, bytes(Integer.toString(record.partition())));
         headers.add(OFFSET, bytes(Long.toString(record.offset())));
-        byte[] value = record.value() == null ? NO_VALUE : record.value();
-        Header cut = record.headers().lastHeader(BoundedValueDeserializer.ORIGINAL_SIZE);
-        if (cut != null) {
-            headers.add(ORIGINAL_SIZE, cut.value());
-        } else if (value.length > maxBytes) {
-            headers.add(ORIGINAL_SIZE, bytes(Integer.toString(value.length)));
-        }
-        if (value.length > maxBytes) {
-            value = Arrays.copyOf(value, maxBytes);
-        }
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withKey(Abbreviated.of(record.key()))
+        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]> builder()
+                .withKey(record.key() == null ? null
+                        : bounded(record.key(), record, BoundedBytesDeserializer.ORIGINAL_KEY_SIZE, ORIGINAL_KEY_SIZE, headers))
                 .withHeaders(headers)
                 .build();
+        byte[] value = record.value() == null ? NO_VALUE
+                : bounded(record.value(), record, BoundedBytesDeserializer.ORIGINAL_VALUE_SIZE, ORIGINAL_SIZE, headers);
         Message<byte[]> letter = Message.of(value).addMetadata(metadata);
         return retries.untilDone(Sink.DEAD_LETTERS, "Sending the dead letter of " + record.topic() + "-"
                 + record.partition() + "@" + record.offset(), Uni.createFrom().deferred(() -> emitter.sendMessage(letter))
@@ -96,6 +91,18 @@ class DeadLetters {
                     permanentFailure.set(null);
                     metrics.deadLettered(reason.label());
                 });
+    }
+
+    /** At most max-bytes of the data; when the data was longer (or was cut at poll), a header gives its real size. */
+    private byte[] bounded(byte[] data, ConsumerRecord<byte[], byte[]> record, String cutAtPoll, String header,
+            RecordHeaders headers) {
+        Header cut = record.headers().lastHeader(cutAtPoll);
+        if (cut != null) {
+            headers.add(header, cut.value());
+        } else if (data.length > maxBytes) {
+            headers.add(header, bytes(Integer.toString(data.length)));
+        }
+        return data.length > maxBytes ? Arrays.copyOf(data, maxBytes) : data;
     }
 
     private void failedForGood(Throwable failure) {

@@ -60,11 +60,11 @@ public class OrderConsumer {
     }
 
     /** One polled record: its decoded order, or null once it is dead-lettered. */
-    private record Entry(TopicPartition partition, ConsumerRecord<String, byte[]> record, long generation, Order order) {
+    private record Entry(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, long generation, Order order) {
     }
 
     @Incoming(Channels.ORDERS_IN)
-    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+    public Uni<Void> consume(ConsumerRecords<byte[], byte[]> records) {
         if (stopping) {
             // The last window is saved: whatever comes now is read again from the stored offsets at the next start.
             return Uni.createFrom().voidItem();
@@ -89,13 +89,13 @@ public class OrderConsumer {
         }
     }
 
-    private Uni<Void> store(ConsumerRecords<String, byte[]> records) {
+    private Uni<Void> store(ConsumerRecords<byte[], byte[]> records) {
         metrics.consumed(records.count());
         List<Entry> entries = new ArrayList<>(records.count());
         List<Order> valid = new ArrayList<>(records.count());
         List<Uni<Void>> deadLettered = new ArrayList<>();
         for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 long generation = PollGenerations.of(record);
                 if (!assignments.isCurrent(partition, generation)) {
                     continue; // polled before its partition was sought elsewhere: read again from there
@@ -116,7 +116,7 @@ public class OrderConsumer {
     }
 
     /** The record's order, or null after handing the record to the dead letters (whatever went wrong). */
-    private Order decode(ConsumerRecord<String, byte[]> record, List<Uni<Void>> deadLettered) {
+    private Order decode(ConsumerRecord<byte[], byte[]> record, List<Uni<Void>> deadLettered) {
         try {
             return codec.decode(record.value());
         } catch (InvalidOrderException e) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
+import com.salesstream.support.FaultRun;
 import com.salesstream.support.LocalServers;
 import com.salesstream.support.LocalStores;
 import com.salesstream.support.OrderFeed;
@@ -31,8 +31,8 @@ import com.salesstream.support.ServiceProcess;
 class DeliveryGuaranteesIT {
 
     private static final String KEYSPACE = "sales";
-    private static final Duration PROGRESS_WITHIN = Duration.ofSeconds(90);
-    private static final Duration SETTLED_WITHIN = Duration.ofMinutes(3);
+    private static final Duration PROGRESS_WITHIN = FaultRun.PROGRESS_WITHIN;
+    private static final Duration SETTLED_WITHIN = FaultRun.SETTLED_WITHIN;
 
     private final LocalStores stores = new LocalStores();
     private Admin admin;
@@ -128,7 +128,7 @@ class DeliveryGuaranteesIT {
                     .until(() -> stores.storedOrders(KEYSPACE, orders.get(0).orderId(), orders.size()) == orders.size());
             assertThat(stores.aggregates(day)).as("the ten-minute window is still open").isEmpty();
 
-            assertThat(service.stop(Duration.ofSeconds(30))).as("exited within 30 s of SIGTERM").isTrue();
+            assertThat(service.stop(Duration.ofSeconds(10))).as("exited within 10 s of SIGTERM").isTrue();
 
             assertThat(stores.aggregates(day)).isEqualTo(TestOrders.totals(orders));
         }
@@ -139,26 +139,11 @@ class DeliveryGuaranteesIT {
     }
 
     private Map<String, String> serviceConfig() {
-        Map<String, String> config = new HashMap<>();
-        config.put("sales.topic", topic);
-        config.put("sales.pipeline.group-id", group);
-        config.put("sales.generator.enabled", "false");
-        config.put("sales.pipeline.window", "1s");
-        config.put("sales.pipeline.max-retry-backoff", "1s");
-        // A killed instance's partitions move after 6 s rather than Kafka's default 45 s.
-        config.put("mp.messaging.incoming.orders-in.session.timeout.ms", "6000");
-        config.put("mp.messaging.incoming.orders-in.heartbeat.interval.ms", "1000");
-        return config;
+        return FaultRun.serviceConfig(topic, group);
     }
 
-    /** Waits until more of the day's quantity is in MySQL than now: the pipeline is moving. */
     private void awaitProgress() throws Exception {
-        long before = total();
-        await().atMost(PROGRESS_WITHIN).until(() -> total() > before);
-    }
-
-    private long total() throws Exception {
-        return stores.aggregates(day).values().stream().mapToLong(Long::longValue).sum();
+        FaultRun.awaitProgress(stores, day);
     }
 
     private void assertExactlyStored(List<Order> produced) {
