@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.SerializedProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.Cancellable;
 
@@ -40,7 +41,8 @@ public class SalesWindows {
     private final PipelineProgress progress;
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
-    private final UnicastProcessor<Long> earlyCloses = UnicastProcessor.create();
+    // Serialized: with consumer concurrency above 1, batches (and so early closes) come from several threads.
+    private final SerializedProcessor<Long, Long> earlyCloses = UnicastProcessor.<Long> create().serialized();
     private Cancellable ticks;
 
     // Guarded by this.
@@ -48,6 +50,8 @@ public class SalesWindows {
     /** Closes due (ticks or a full window) that came while a save was running. */
     private int overdue;
     private boolean earlyCloseRequested;
+    /** Set by {@link #stop}: from then on only the last window is saved. */
+    private boolean stopped;
     private CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> room = CompletableFuture.completedFuture(null);
 
@@ -68,9 +72,9 @@ public class SalesWindows {
         Multi<Long> closes = Multi.createBy().merging().streams(
                 Multi.createFrom().ticks().startingAfter(untilNextBoundary(config.window(), System.currentTimeMillis()))
                         .every(config.window()),
-                earlyCloses.serialized());
+                earlyCloses);
         ticks = closes.onOverflow().invoke(this::closeDue).drop()
-                .onItem().transformToUniAndConcatenate(close -> saveOpen())
+                .onItem().transformToUniAndConcatenate(close -> saveOpen(false))
                 .subscribe().with(saved -> {
                 }, failure -> {
                     LOG.error("The aggregation windows stopped; liveness is DOWN", failure);
@@ -112,12 +116,16 @@ public class SalesWindows {
 
     /** Waits for the window being saved, so a revoked partition's offsets are final before another owner reads them. */
     void awaitSaving() throws TimeoutException {
+        awaitSaving(config.rebalanceTimeout());
+    }
+
+    private void awaitSaving(Duration atMost) throws TimeoutException {
         CompletableFuture<Void> current;
         synchronized (this) {
             current = saving;
         }
         try {
-            current.get(config.rebalanceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            current.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw e;
         } catch (Exception e) {
@@ -125,15 +133,21 @@ public class SalesWindows {
         }
     }
 
-    /** Stops closing windows and saves the open one; what it misses is re-read from the stored offsets. */
+    /**
+     * Stops closing windows, lets a save in progress finish (cancelling it could let the next save move the stored
+     * offsets past its orders) and saves the open window; what it misses is re-read from the stored offsets.
+     */
     void stop() {
         if (!config.enabled() || ticks == null) {
             return;
         }
-        ticks.cancel();
+        synchronized (this) {
+            stopped = true;
+        }
         try {
-            awaitSaving();
-            saveOpen().await().atMost(config.shutdownTimeout());
+            awaitSaving(config.shutdownTimeout());
+            saveOpen(true).await().atMost(config.shutdownTimeout());
+            ticks.cancel();
             LOG.info("Open window saved");
         } catch (Exception e) {
             LOG.warnf("The open window was not saved within %s (%s); it will be read again at the next start",
@@ -148,12 +162,18 @@ public class SalesWindows {
         }
     }
 
-    /** Closes the open window and saves it; a close that came due meanwhile is saved right after. */
-    private Uni<Void> saveOpen() {
+    /**
+     * Closes the open window and saves it; a close that came due meanwhile is saved right after. Once stopped, only
+     * the {@code last} save runs.
+     */
+    private Uni<Void> saveOpen(boolean last) {
         WindowTotals closed;
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<Void> released;
         synchronized (this) {
+            if (stopped && !last) {
+                return Uni.createFrom().voidItem();
+            }
             closed = open;
             open = new WindowTotals();
             overdue = 0;
@@ -188,7 +208,7 @@ public class SalesWindows {
                     }
                     release(freed);
                 })
-                .chain(() -> isOverdue() ? saveOpen() : Uni.createFrom().voidItem());
+                .chain(() -> !last && isOverdue() ? saveOpen(false) : Uni.createFrom().voidItem());
     }
 
     private synchronized boolean isOverdue() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.TopicPartition;
@@ -108,6 +109,28 @@ class SalesWindowsTest {
 
         assertThat(store.saves).singleElement().satisfies(saved -> assertThat(saved.partitions()).singleElement()
                 .satisfies(totals -> assertThat(totals.orders).isEqualTo(4)));
+        windows = null;
+    }
+
+    @Test
+    void stoppingWhileASaveRunsLetsItFinishThenSavesTheRest() throws Exception {
+        windows = start(Map.of("sales.pipeline.window", "50ms"));
+        store.hold();
+        windows.add(batch(0, 2));
+        await().atMost(BOUND).until(() -> store.saves.size() == 1);
+        windows.add(batch(1, 3));
+
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(windows::stop);
+        sleep(Duration.ofMillis(300));
+        assertThat(stopped).as("waits for the save in progress").isNotDone();
+        assertThat(store.saves).hasSize(1);
+        store.release();
+        stopped.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(store.saves).hasSize(2);
+        assertThat(store.saves.get(1).partitions()).singleElement()
+                .satisfies(totals -> assertThat(totals.lastOffset).isEqualTo(1))
+                .satisfies(totals -> assertThat(totals.orders).isEqualTo(3));
         windows = null;
     }
 
