@@ -26,16 +26,16 @@ public interface SalesConfig {
 
     Cassandra cassandra();
 
-    /** What a valid order looks like, beyond the SPEC's rules. */
+    CatalogRefresh catalog();
+
+    interface CatalogRefresh {
+        /** How often the dimension tables are read again: a platform or product added there is valid by then. */
+        @WithDefault("1m")
+        Duration refresh();
+    }
+
+    /** Sanity bounds of a valid order, beyond the SPEC's rules; the catalog says which platforms and products exist. */
     interface Orders {
-        /** Platforms 1..max-platform-id exist. */
-        @WithDefault("4")
-        int maxPlatformId();
-
-        /** Products 1..max-product-id exist. */
-        @WithDefault("20")
-        int maxProductId();
-
         /** A sanity bound, far above any real order: larger quantities are dead-lettered. */
         @WithDefault("1000000")
         int maxQuantity();

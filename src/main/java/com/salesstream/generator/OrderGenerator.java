@@ -9,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import com.salesstream.Channels;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
+import com.salesstream.catalog.Catalog;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 
@@ -22,13 +23,16 @@ public class OrderGenerator {
     private static final Duration TICK = Duration.ofMillis(10);
     private static final long TICKS_PER_SECOND = Duration.ofSeconds(1).dividedBy(TICK);
 
+    private final Catalog catalog;
     private final OrderIdBlocks ids;
     private final RandomOrders orders;
     private final OrderCodec codec;
     private final PipelineMetrics metrics;
     private final int ratePerSecond;
 
-    OrderGenerator(OrderIdBlocks ids, RandomOrders orders, OrderCodec codec, PipelineMetrics metrics, SalesConfig config) {
+    OrderGenerator(Catalog catalog, OrderIdBlocks ids, RandomOrders orders, OrderCodec codec, PipelineMetrics metrics,
+            SalesConfig config) {
+        this.catalog = catalog;
         this.ids = ids;
         this.orders = orders;
         this.codec = codec;
@@ -38,7 +42,8 @@ public class OrderGenerator {
 
     @Outgoing(Channels.ORDERS_OUT)
     public Multi<Record<String, byte[]>> generate() {
-        Multi<Order> generated = ratePerSecond > 0 ? paced() : orders(Long.MAX_VALUE);
+        Multi<Order> generated = Multi.createFrom().uni(catalog.ready())
+                .onItem().transformToMultiAndConcatenate(known -> ratePerSecond > 0 ? paced() : orders(Long.MAX_VALUE));
         return generated.invoke(metrics::produced)
                 .map(order -> Record.of(Long.toString(order.orderId()), codec.encode(order)));
     }

@@ -8,10 +8,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.salesstream.SalesConfig;
+import com.salesstream.catalog.Catalog;
+import com.salesstream.catalog.CatalogSnapshot;
 import com.salesstream.order.Order;
 
-/** Draws orders with the SPEC's generator rules. */
+/** Draws orders with the SPEC's generator rules, from the platforms and products of the catalog. */
 @ApplicationScoped
 class RandomOrders {
 
@@ -20,18 +21,20 @@ class RandomOrders {
     static final int MAX_QUANTITY = 10;
     static final int MAX_CUSTOMER_ID = 1000;
 
-    private final SalesConfig.Orders limits;
+    private final Catalog catalog;
 
-    RandomOrders(SalesConfig config) {
-        this.limits = config.orders();
+    RandomOrders(Catalog catalog) {
+        this.catalog = catalog;
     }
 
+    /** An order of a platform and product of the catalog; call once the catalog is ready. */
     Order create(long orderId) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        CatalogSnapshot known = catalog.current();
         return new Order(orderId,
                 LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS),
-                random.nextInt(1, limits.maxPlatformId() + 1),
-                random.nextInt(1, limits.maxProductId() + 1),
+                known.platformIds().get(random.nextInt(known.platformIds().size())),
+                known.productIds().get(random.nextInt(known.productIds().size())),
                 random.nextInt(1, MAX_QUANTITY + 1),
                 random.nextInt(1, MAX_CUSTOMER_ID + 1),
                 PAYMENT_METHODS.get(random.nextInt(PAYMENT_METHODS.size())));

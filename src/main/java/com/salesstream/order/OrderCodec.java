@@ -19,7 +19,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.salesstream.SalesConfig;
 
-/** Turns orders into Kafka values and back; every rule a valid order obeys is checked here. */
+/**
+ * Turns orders into Kafka values and back; every rule of the message itself is checked here. Whether its platform
+ * and product exist is the catalog's to say ({@code CatalogSnapshot.check}).
+ */
 @ApplicationScoped
 public class OrderCodec {
 
@@ -138,8 +141,6 @@ public class OrderCodec {
         }
         check(Rejection.INVALID_ID, "order_id", order.orderId(), Long.MAX_VALUE);
         check(Rejection.INVALID_ID, "customer_id", order.customerId(), Integer.MAX_VALUE);
-        check(Rejection.UNKNOWN_PLATFORM, "platform_id", order.platformId(), limits.maxPlatformId());
-        check(Rejection.UNKNOWN_PRODUCT, "product_id", order.productId(), limits.maxProductId());
     }
 
     private static void check(Rejection rejection, String field, long id, long max) throws InvalidOrderException {

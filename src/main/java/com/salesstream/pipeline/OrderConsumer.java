@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
 import com.salesstream.Channels;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
+import com.salesstream.catalog.Catalog;
+import com.salesstream.catalog.CatalogSnapshot;
 import com.salesstream.order.InvalidOrderException;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
@@ -37,6 +39,7 @@ public class OrderConsumer {
     private static final Logger LOG = Logger.getLogger(OrderConsumer.class);
 
     private final OrderCodec codec;
+    private final Catalog catalog;
     private final OrderStore orders;
     private final DeadLetters deadLetters;
     private final SalesWindows windows;
@@ -47,9 +50,10 @@ public class OrderConsumer {
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private volatile boolean stopping;
 
-    OrderConsumer(OrderCodec codec, OrderStore orders, DeadLetters deadLetters, SalesWindows windows,
+    OrderConsumer(OrderCodec codec, Catalog catalog, OrderStore orders, DeadLetters deadLetters, SalesWindows windows,
             PartitionAssignments assignments, PipelineProgress progress, PipelineMetrics metrics, SalesConfig config) {
         this.codec = codec;
+        this.catalog = catalog;
         this.orders = orders;
         this.deadLetters = deadLetters;
         this.windows = windows;
@@ -72,7 +76,7 @@ public class OrderConsumer {
         CompletableFuture<Void> done = new CompletableFuture<>();
         inFlight = done;
         progress.batchStarted();
-        return Uni.createFrom().deferred(() -> store(records))
+        return catalog.ready().chain(known -> store(records, known))
                 .onTermination().invoke(() -> {
                     progress.batchDone();
                     done.complete(null);
@@ -89,7 +93,7 @@ public class OrderConsumer {
         }
     }
 
-    private Uni<Void> store(ConsumerRecords<byte[], byte[]> records) {
+    private Uni<Void> store(ConsumerRecords<byte[], byte[]> records, CatalogSnapshot known) {
         metrics.consumed(records.count());
         List<Entry> entries = new ArrayList<>(records.count());
         List<Order> valid = new ArrayList<>(records.count());
@@ -100,7 +104,7 @@ public class OrderConsumer {
                 if (!assignments.isCurrent(partition, generation)) {
                     continue; // polled before its partition was sought elsewhere: read again from there
                 }
-                Order order = decode(record, deadLettered);
+                Order order = decode(record, known, deadLettered);
                 entries.add(new Entry(partition, record, generation, order));
                 if (order != null) {
                     valid.add(order);
@@ -116,9 +120,11 @@ public class OrderConsumer {
     }
 
     /** The record's order, or null after handing the record to the dead letters (whatever went wrong). */
-    private Order decode(ConsumerRecord<byte[], byte[]> record, List<Uni<Void>> deadLettered) {
+    private Order decode(ConsumerRecord<byte[], byte[]> record, CatalogSnapshot known, List<Uni<Void>> deadLettered) {
         try {
-            return codec.decode(record.value());
+            Order order = codec.decode(record.value());
+            known.check(order);
+            return order;
         } catch (InvalidOrderException e) {
             deadLettered.add(deadLetters.send(record, e.rejection(), e.getMessage()));
         } catch (RuntimeException e) {

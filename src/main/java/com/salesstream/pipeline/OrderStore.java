@@ -1,6 +1,7 @@
 package com.salesstream.pipeline;
 
 import java.nio.ByteBuffer;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
@@ -53,6 +55,7 @@ public class OrderStore {
     private final SalesConfig config;
     private final CqlIdentifier keyspace;
     private Uni<Table> table;
+    private final Uni<PreparedStatement> select;
 
     /** The session and the prepared insert, once the table exists. */
     private record Table(QuarkusCqlSession session, PreparedStatement insert) {
@@ -64,6 +67,21 @@ public class OrderStore {
         this.retries = retries;
         this.config = config;
         this.keyspace = CqlIdentifier.fromCql(config.cassandra().keyspace());
+        this.select = sessions.chain(session -> Uni.createFrom().completionStage(() -> session.prepareAsync("SELECT "
+                + "order_id, created_at, platform_id, product_id, quantity, customer_id, payment_method FROM "
+                + keyspace.asCql(true) + ".orders WHERE order_id = ?"))).memoize().indefinitely();
+    }
+
+    /** The raw order as Cassandra holds it, or null when there is none. */
+    public Uni<Order> find(long orderId) {
+        return Uni.combine().all().unis(sessions, select).asTuple()
+                .chain(ready -> Uni.createFrom().completionStage(() -> ready.getItem1().executeAsync(ready.getItem2().bind(orderId))))
+                .map(rows -> {
+                    Row row = rows.one();
+                    return row == null ? null : new Order(row.getLong(0),
+                            LocalDateTime.ofInstant(row.getInstant(1), ZoneOffset.UTC), row.getInt(2), row.getInt(3),
+                            row.getInt(4), row.getInt(5), row.getString(6));
+                });
     }
 
     /**

@@ -1,12 +1,16 @@
 package com.salesstream.pipeline;
 
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
@@ -39,6 +43,7 @@ public class SalesWindows {
     private final GroupOffsets groupOffsets;
     private final OffsetsResync resync;
     private final PipelineProgress progress;
+    private final Event<WindowSaved> saved;
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
     // Serialized: with consumer concurrency above 1, batches (and so early closes) come from several threads.
@@ -56,11 +61,12 @@ public class SalesWindows {
     private CompletableFuture<Void> room = CompletableFuture.completedFuture(null);
 
     SalesWindows(AggregateStore store, GroupOffsets groupOffsets, OffsetsResync resync, PipelineProgress progress,
-            PipelineMetrics metrics, SalesConfig config) {
+            Event<WindowSaved> saved, PipelineMetrics metrics, SalesConfig config) {
         this.store = store;
         this.groupOffsets = groupOffsets;
         this.resync = resync;
         this.progress = progress;
+        this.saved = saved;
         this.metrics = metrics;
         this.config = config.pipeline();
     }
@@ -192,6 +198,7 @@ public class SalesWindows {
         Timer.Sample sample = Timer.start();
         return store.save(closed)
                 .invoke(groupOffsets::commit)
+                .invoke(partitions -> saved.fireAsync(new WindowSaved(LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS))))
                 .onFailure().invoke(failure -> {
                     // Never skip it: the next save would move the stored offsets past these orders.
                     LOG.error("A window save failed unexpectedly; its partitions are read again from their stored offsets", failure);

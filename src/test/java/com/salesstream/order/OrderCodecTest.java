@@ -67,9 +67,6 @@ class OrderCodecTest {
             "order id beyond long               | WRONG_TYPE             | {\"order_id\":99999999999999999999,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":1,\"quantity\":1,\"customer_id\":1,\"payment_method\":\"paypal\"}",
             "quantity in exponent form          | WRONG_TYPE             | {\"order_id\":1,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":1,\"quantity\":1e2,\"customer_id\":1,\"payment_method\":\"paypal\"}",
             "quantity above the sanity bound    | INVALID_QUANTITY       | {\"order_id\":1,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":1,\"quantity\":1000001,\"customer_id\":1,\"payment_method\":\"paypal\"}",
-            "unknown platform                   | UNKNOWN_PLATFORM       | {\"order_id\":1,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":5,\"product_id\":1,\"quantity\":1,\"customer_id\":1,\"payment_method\":\"paypal\"}",
-            "platform zero                      | UNKNOWN_PLATFORM       | {\"order_id\":1,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":0,\"product_id\":1,\"quantity\":1,\"customer_id\":1,\"payment_method\":\"paypal\"}",
-            "unknown product                    | UNKNOWN_PRODUCT        | {\"order_id\":1,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":21,\"quantity\":1,\"customer_id\":1,\"payment_method\":\"paypal\"}",
             "non-positive order id              | INVALID_ID             | {\"order_id\":0,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":1,\"quantity\":1,\"customer_id\":1,\"payment_method\":\"paypal\"}",
             "negative customer id               | INVALID_ID             | {\"order_id\":1,\"created_at\":\"2026-11-25 13:05:09\",\"platform_id\":1,\"product_id\":1,\"quantity\":1,\"customer_id\":-1,\"payment_method\":\"paypal\"}",
     })

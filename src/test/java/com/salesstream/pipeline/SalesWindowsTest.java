@@ -17,6 +17,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import jakarta.enterprise.event.Event;
+
 import com.salesstream.PipelineMetrics;
 import com.salesstream.TestConfig;
 import com.salesstream.order.Order;
@@ -142,7 +144,7 @@ class SalesWindowsTest {
 
     private SalesWindows start(Map<String, String> properties) {
         assignments.assigned(P0, PartitionAssignments.NO_STORED_OFFSET);
-        SalesWindows started = new SalesWindows(store, new NoGroupOffsets(), new NoResync(), progress,
+        SalesWindows started = new SalesWindows(store, new NoGroupOffsets(), new NoResync(), progress, new NoEvents(),
                 new PipelineMetrics(new SimpleMeterRegistry()), TestConfig.with(properties));
         started.start(null);
         return started;
@@ -200,6 +202,38 @@ class SalesWindowsTest {
 
         @Override
         void commit(List<PartitionTotals> saved) {
+        }
+    }
+
+    /** Saved windows are announced to nobody. */
+    private static final class NoEvents implements Event<WindowSaved> {
+        @Override
+        public void fire(WindowSaved event) {
+        }
+
+        @Override
+        public <U extends WindowSaved> java.util.concurrent.CompletionStage<U> fireAsync(U event) {
+            return CompletableFuture.completedFuture(event);
+        }
+
+        @Override
+        public <U extends WindowSaved> java.util.concurrent.CompletionStage<U> fireAsync(U event, jakarta.enterprise.event.NotificationOptions options) {
+            return CompletableFuture.completedFuture(event);
+        }
+
+        @Override
+        public Event<WindowSaved> select(java.lang.annotation.Annotation... qualifiers) {
+            return this;
+        }
+
+        @Override
+        public <U extends WindowSaved> Event<U> select(Class<U> subtype, java.lang.annotation.Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <U extends WindowSaved> Event<U> select(jakarta.enterprise.util.TypeLiteral<U> subtype, java.lang.annotation.Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
         }
     }
 

@@ -96,6 +96,15 @@ public final class ServiceProcess implements AutoCloseable {
                 .findFirst().orElseThrow();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The port its HTTP server listens on. */
+    public int port() {
+        return port;
+    }
+
     public Path log() {
         return log;
     }

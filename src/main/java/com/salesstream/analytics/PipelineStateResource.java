@@ -1,0 +1,54 @@
+package com.salesstream.analytics;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Uni;
+
+/** The pipeline's live state from the service's own meters and health checks; it reads no store. */
+@Path("/api/pipeline")
+@Produces(MediaType.APPLICATION_JSON)
+public class PipelineStateResource {
+
+    private final MeterRegistry registry;
+    private final SmallRyeHealthReporter health;
+
+    PipelineStateResource(MeterRegistry registry, SmallRyeHealthReporter health) {
+        this.registry = registry;
+        this.health = health;
+    }
+
+    @GET
+    @Operation(summary = "Orders consumed and produced, dead letters, consumer lag, and every health check")
+    public Uni<PipelineState> state() {
+        return health.getHealthAsync().map(report -> {
+            Map<String, String> checks = new TreeMap<>();
+            report.getPayload().getJsonArray("checks").getValuesAs(JsonObject.class)
+                    .forEach(check -> checks.put(check.getString("name"), check.getString("status")));
+            return new PipelineState(Instant.now(), count("sales.orders.consumed"), count("sales.orders.produced"),
+                    count("sales.orders.dead.lettered"), gauge("kafka.consumer.fetch.manager.records.lag.max"), checks);
+        });
+    }
+
+    private double count(String name) {
+        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private double gauge(String name) {
+        return registry.find(name).gauges().stream().mapToDouble(Gauge::value).filter(value -> !Double.isNaN(value))
+                .max().orElse(0);
+    }
+}

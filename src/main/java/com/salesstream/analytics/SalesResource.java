@@ -1,0 +1,83 @@
+package com.salesstream.analytics;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import com.salesstream.order.Abbreviated;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** The analytics of the OLAP store: today's sales and profit (from memory), per-day totals, and the live feed. */
+@Path("/api/sales")
+@Produces(MediaType.APPLICATION_JSON)
+public class SalesResource {
+
+    /** The longest range /daily answers: a year and a day. */
+    static final int MAX_DAYS = 366;
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+
+    private final TodayFigures today;
+    private final SalesQueries queries;
+
+    SalesResource(TodayFigures today, SalesQueries queries) {
+        this.today = today;
+        this.queries = queries;
+    }
+
+    @GET
+    @Path("/today")
+    @Operation(summary = "Today's (UTC) sales and profit: totals, per platform, per category, top products, per minute")
+    public Uni<TodaySales> today() {
+        return today.current();
+    }
+
+    @GET
+    @Path("/daily")
+    @Operation(summary = "Per-day totals from one date to another (yyyy-MM-dd, both included, at most 366 days)")
+    public Uni<List<DailyTotals>> daily(@QueryParam("from") String from, @QueryParam("to") String to) {
+        LocalDate first = date("from", from);
+        LocalDate last = date("to", to);
+        if (last.isBefore(first)) {
+            throw new BadRequest("'to' (" + to + ") is before 'from' (" + from + ")");
+        }
+        if (ChronoUnit.DAYS.between(first, last) + 1 > MAX_DAYS) {
+            throw new BadRequest("the range holds more than " + MAX_DAYS + " days");
+        }
+        return queries.daily(first, last);
+    }
+
+    @GET
+    @Path("/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Today's figures now and after every saved window, as Server-Sent Events")
+    public Multi<TodaySales> stream() {
+        return today.updates();
+    }
+
+    private static LocalDate date(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new BadRequest("query parameter '" + name + "' is required, as yyyy-MM-dd");
+        }
+        try {
+            return LocalDate.parse(value, DATE);
+        } catch (DateTimeParseException e) {
+            throw new BadRequest("query parameter '" + name + "' is not a date as yyyy-MM-dd: '"
+                    + Abbreviated.of(value) + "'");
+        }
+    }
+}

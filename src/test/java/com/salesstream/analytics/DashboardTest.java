@@ -1,0 +1,153 @@
+package com.salesstream.analytics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import com.salesstream.LocalKafkaTopics;
+import com.salesstream.NoGeneratorProfile;
+import com.salesstream.TestOrders;
+import com.salesstream.order.Order;
+import com.salesstream.order.OrderCodec;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The dashboard in Debian's Chromium (driven through its own ChromeDriver; nothing is downloaded): it shows what the
+ * API says, and new orders reach it by push, without a reload, within the window and two seconds.
+ */
+@QuarkusTest
+@TestProfile(NoGeneratorProfile.class)
+@WithTestResource(LocalKafkaTopics.class)
+class DashboardTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    @TestHTTPResource("/")
+    URL page;
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+    @Inject
+    OrderCodec codec;
+    @Inject
+    Pool mysql;
+    @ConfigProperty(name = "sales.topic")
+    String topic;
+    @ConfigProperty(name = "sales.pipeline.window")
+    Duration window;
+
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void openBrowser() {
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--window-size=1280,800");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void showsTheApisFiguresAndFollowsNewOrdersWithoutAReload() throws Exception {
+        browser.get(page.toString());
+        await().atMost(WITHIN).until(() -> browser.findElement(By.id("connection")).getText().equals("live"));
+        await().atMost(WITHIN).until(() -> shown("total-sales") != null);
+        assertThat(browser.findElement(By.id("title")).getText())
+                .isEqualTo("Profit and Sales Dashboard: " + LocalDate.now(ZoneOffset.UTC));
+        assertThat(shown("total-sales")).isEqualByComparingTo(api("total_sales"));
+        assertThat(shown("total-profit")).isEqualByComparingTo(api("total_profit"));
+        assertThat(browser.findElement(By.id("total-sales")).getText()).matches("\\$[0-9,]+\\.\\d{2}");
+        Object marker = browser.executeScript("return window.marker = 'same page';");
+
+        LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
+        List<Order> orders = todaysOrders(50);
+        BigDecimal before = shown("total-sales");
+        produce(orders);
+
+        // Pushed once the window holding them is saved: within the window and two seconds of their arrival in
+        // Cassandra, which the consumer reaches within moments; the bound leaves room for a loaded machine.
+        await().atMost(window.plus(Duration.ofSeconds(20))).until(() -> shown("total-sales").compareTo(before) > 0);
+        assertThat(browser.executeScript("return window.marker;")).as("no reload").isEqualTo(marker);
+        assertThat(shown("total-sales")).isEqualByComparingTo(api("total_sales"));
+        screenshot("dashboard.png");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        assertThat(browser.findElement(By.id("total-sales")).getText()).as("readable at phone width").isNotBlank();
+        screenshot("dashboard-phone.png");
+        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ? AND processed_at >= ?")
+                .execute(Tuple.of(LocalDate.now(ZoneOffset.UTC), started)).await().atMost(WITHIN);
+    }
+
+    private BigDecimal shown(String id) {
+        String value = browser.findElement(By.id(id)).getDomAttribute("data-value");
+        return value == null ? null : new BigDecimal(value);
+    }
+
+    private static BigDecimal api(String field) {
+        return new BigDecimal(given().get("/api/sales/today").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getString(field));
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path target = Path.of("target", name);
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static List<Order> todaysOrders(int count) {
+        return TestOrders.onDay(LocalDate.now(ZoneOffset.UTC), 8_500_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), count)
+                .stream().map(order -> new Order(order.orderId(), LocalDateTime.now(ZoneOffset.UTC).withNano(0),
+                        order.platformId(), order.productId(), order.quantity(), order.customerId(), order.paymentMethod()))
+                .toList();
+    }
+
+    private void produce(List<Order> orders) {
+        companion.<String, byte[]> produceWithSerializers(new StringSerializer(), new ByteArraySerializer())
+                .fromRecords(orders.stream().map(order -> new ProducerRecord<>(topic, Long.toString(order.orderId()),
+                        codec.encode(order))).toList())
+                .awaitCompletion(WITHIN);
+    }
+}

@@ -1,0 +1,191 @@
+package com.salesstream.analytics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.salesstream.LocalKafkaTopics;
+import com.salesstream.NoGeneratorProfile;
+import com.salesstream.TestCatalog;
+import com.salesstream.TestOrders;
+import com.salesstream.order.Order;
+import com.salesstream.order.OrderCodec;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The analytics API against the real servers: its money to the cent, the series' view, and its 400s and 404s. */
+@QuarkusTest
+@TestProfile(NoGeneratorProfile.class)
+@WithTestResource(LocalKafkaTopics.class)
+class SalesApiTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+    @Inject
+    OrderCodec codec;
+    @Inject
+    Pool mysql;
+    @ConfigProperty(name = "sales.topic")
+    String topic;
+
+    @Test
+    void todaysFiguresGrowByExactlyWhatTheCatalogSaysTheNewOrdersAreWorth() {
+        LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
+        JsonPath before = today();
+        List<Order> orders = todaysOrders(500);
+        Map<String, BigDecimal[]> expected = TestCatalog.figures(orders);
+        long quantity = orders.stream().mapToLong(Order::quantity).sum();
+
+        produce(orders);
+
+        await().atMost(WITHIN).until(() -> today().getLong("total_quantity") == before.getLong("total_quantity") + quantity);
+        JsonPath after = today();
+        assertThat(money(after, "total_sales").subtract(money(before, "total_sales"))).isEqualByComparingTo(expected.get("total")[0]);
+        assertThat(money(after, "total_profit").subtract(money(before, "total_profit"))).isEqualByComparingTo(expected.get("total")[1]);
+        for (String platform : TestCatalog.PLATFORMS.values()) {
+            assertGrew(before, after, "by_platform", platform, expected.get("platform:" + platform));
+        }
+        for (String category : List.of("Jewelry", "Shoes", "Clothing", "Personal Care")) {
+            assertGrew(before, after, "by_category", category, expected.get("category:" + category));
+        }
+        assertThat(after.getList("top_products")).hasSizeLessThanOrEqualTo(10).isNotEmpty();
+        assertThat(after.getString("as_of")).isNotNull();
+        assertThat(after.getString("date")).isEqualTo(LocalDate.now(ZoneOffset.UTC).toString());
+
+        // The series' view holds the same figures: per platform summed over its categories.
+        Map<String, BigDecimal> viewSales = new HashMap<>();
+        mysql.query("SELECT platform_name, total_sales FROM sales_and_profit_today").execute().await().atMost(WITHIN)
+                .forEach(row -> viewSales.merge(row.getString(0), row.getBigDecimal(1), BigDecimal::add));
+        for (String platform : TestCatalog.PLATFORMS.values()) {
+            assertThat(viewSales.getOrDefault(platform, BigDecimal.ZERO)).as(platform)
+                    .isEqualByComparingTo(breakdown(after, "by_platform", platform)[0]);
+        }
+        cleanUp(started);
+    }
+
+    @Test
+    void dailyTotalsOfAPastDayAreExactlyItsOrders() {
+        LocalDate day = TestOrders.randomDay(LocalDate.of(1800, 1, 1));
+        List<Order> orders = TestOrders.onDay(day, firstId(), 300);
+        Map<String, BigDecimal[]> expected = TestCatalog.figures(orders);
+
+        produce(orders);
+
+        await().atMost(WITHIN).untilAsserted(() -> {
+            JsonPath daily = given().queryParam("from", day.minusDays(1).toString()).queryParam("to", day.plusDays(1).toString())
+                    .get("/api/sales/daily").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT);
+            assertThat(daily.getList("")).hasSize(1);
+            assertThat(daily.getString("[0].date")).isEqualTo(day.toString());
+            assertThat(new BigDecimal(daily.getString("[0].sales"))).isEqualByComparingTo(expected.get("total")[0]);
+            assertThat(new BigDecimal(daily.getString("[0].profit"))).isEqualByComparingTo(expected.get("total")[1]);
+        });
+        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(day)).await().atMost(WITHIN);
+    }
+
+    @Test
+    void anOrderIsServedFromCassandraAndAMissingOneIs404() {
+        Order order = TestOrders.onDay(LocalDate.of(1801, 2, 3), firstId(), 1).get(0);
+        produce(List.of(order));
+
+        await().atMost(WITHIN).untilAsserted(() -> given().get("/api/orders/" + order.orderId()).then().statusCode(200)
+                .body("order_id", equalTo(order.orderId())).body("created_at", equalTo("1801-02-03 " + order.createdAt().toLocalTime()))
+                .body("payment_method", equalTo(order.paymentMethod())));
+        given().get("/api/orders/" + (order.orderId() + 1)).then().statusCode(404).body("status", equalTo(404));
+        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(LocalDate.of(1801, 2, 3)))
+                .await().atMost(WITHIN);
+    }
+
+    @Test
+    void badQueriesGet400WithAProblemThatSaysWhatIsWrong() {
+        given().get("/api/sales/daily").then().statusCode(400).contentType(containsString("application/problem+json"))
+                .body("detail", containsString("'from' is required"));
+        given().queryParam("from", "2026-02-30").queryParam("to", "2026-03-01").get("/api/sales/daily").then()
+                .statusCode(400).body("detail", containsString("not a date"));
+        given().queryParam("from", "2026-03-02").queryParam("to", "2026-03-01").get("/api/sales/daily").then()
+                .statusCode(400).body("detail", containsString("before"));
+        given().queryParam("from", "2020-01-01").queryParam("to", "2021-01-01").get("/api/sales/daily").then()
+                .statusCode(400).body("detail", containsString("366"));
+        given().queryParam("from", "2020-01-01' OR 1=1 --").queryParam("to", "2020-01-02").get("/api/sales/daily").then()
+                .statusCode(400);
+        given().get("/api/orders/abc").then().statusCode(400).body("detail", containsString("64-bit integer"));
+        given().get("/api/orders/99999999999999999999").then().statusCode(400);
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/sales/today"));
+    }
+
+    private static void assertGrew(JsonPath before, JsonPath after, String list, String name, BigDecimal[] expected) {
+        BigDecimal[] was = breakdown(before, list, name);
+        BigDecimal[] now = breakdown(after, list, name);
+        BigDecimal[] grew = expected == null ? new BigDecimal[] { BigDecimal.ZERO, BigDecimal.ZERO } : expected;
+        assertThat(now[0].subtract(was[0])).as(list + " " + name + " sales").isEqualByComparingTo(grew[0]);
+        assertThat(now[1].subtract(was[1])).as(list + " " + name + " profit").isEqualByComparingTo(grew[1]);
+    }
+
+    /** Sales and profit of one entry of a breakdown; zero when absent. */
+    private static BigDecimal[] breakdown(JsonPath figures, String list, String name) {
+        List<Map<String, Object>> entries = figures.getList(list);
+        return entries.stream().filter(entry -> name.equals(entry.get("name")))
+                .map(entry -> new BigDecimal[] { new BigDecimal(entry.get("sales").toString()), new BigDecimal(entry.get("profit").toString()) })
+                .findFirst().orElse(new BigDecimal[] { BigDecimal.ZERO, BigDecimal.ZERO });
+    }
+
+    private static BigDecimal money(JsonPath figures, String field) {
+        return new BigDecimal(figures.getString(field));
+    }
+
+    private static JsonPath today() {
+        return given().get("/api/sales/today").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT);
+    }
+
+    private static List<Order> todaysOrders(int count) {
+        return TestOrders.onDay(LocalDate.now(ZoneOffset.UTC), firstId(), count).stream()
+                .map(order -> new Order(order.orderId(), LocalDateTime.now(ZoneOffset.UTC).withNano(0), order.platformId(),
+                        order.productId(), order.quantity(), order.customerId(), order.paymentMethod()))
+                .toList();
+    }
+
+    private static long firstId() {
+        return 8_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+    }
+
+    private void produce(List<Order> orders) {
+        companion.<String, byte[]> produceWithSerializers(new StringSerializer(), new ByteArraySerializer())
+                .fromRecords(orders.stream().map(order -> new ProducerRecord<>(topic, Long.toString(order.orderId()),
+                        codec.encode(order))).toList())
+                .awaitCompletion(WITHIN);
+    }
+
+    /** Today's rows this test's windows wrote (nothing else writes while the generator is off). */
+    private void cleanUp(LocalDateTime started) {
+        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ? AND processed_at >= ?")
+                .execute(Tuple.of(LocalDate.now(ZoneOffset.UTC), started)).await().atMost(WITHIN);
+    }
+}
