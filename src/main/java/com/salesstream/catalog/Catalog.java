@@ -36,17 +36,19 @@ public class Catalog {
     private final Retries retries;
     private final SalesConfig config;
     private volatile CatalogSnapshot current;
-    private Uni<CatalogSnapshot> first;
+    /** The first read, lazy and shared: whoever needs the catalog first (startup, generator, consumer) starts it. */
+    private final Uni<CatalogSnapshot> first;
     private Cancellable refreshes;
 
     Catalog(Pool mysql, Retries retries, SalesConfig config) {
         this.mysql = mysql;
         this.retries = retries;
         this.config = config;
+        this.first = Uni.createFrom().deferred(() -> retries.untilDoneInMysqlTime("Reading the catalog", load()))
+                .memoize().indefinitely();
     }
 
     void start(@Observes StartupEvent event) {
-        first = retries.untilDoneInMysqlTime("Reading the catalog", load()).memoize().indefinitely();
         first.subscribe().with(snapshot -> LOG.infof("Catalog: %d platforms, %d products",
                 snapshot.platforms().size(), snapshot.products().size()));
         refreshes = Multi.createFrom().ticks().every(config.catalog().refresh())
