@@ -11,6 +11,10 @@ import jakarta.enterprise.event.ObservesAsync;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
 import com.salesstream.SalesConfig;
 import com.salesstream.pipeline.WindowSaved;
 
@@ -36,14 +40,17 @@ public class TodayFigures {
     private final SalesConfig config;
     // Serialized: requests come from the startup, the ticks and the saved-window events, on different threads.
     private final SerializedProcessor<LocalDateTime, LocalDateTime> requests = UnicastProcessor.<LocalDateTime> create().serialized();
-    private final BroadcastProcessor<TodaySales> published = BroadcastProcessor.create();
-    private volatile TodaySales current;
+    private final BroadcastProcessor<String> published = BroadcastProcessor.create();
+    private final ObjectWriter json;
+    /** The figures as JSON, serialized once per computation: requests and pushes only copy these bytes. */
+    private volatile String current;
     private volatile LocalDateTime lastSaved;
     private Cancellable computing;
     private Cancellable ticks;
 
-    TodayFigures(SalesQueries queries, SalesConfig config) {
+    TodayFigures(SalesQueries queries, ObjectMapper mapper, SalesConfig config) {
         this.queries = queries;
+        this.json = mapper.writerFor(TodaySales.class);
         this.config = config;
     }
 
@@ -65,20 +72,27 @@ public class TodayFigures {
         requests.onNext(saved.at());
     }
 
-    /** The figures as last computed (computed now if none were yet). */
-    public Uni<TodaySales> current() {
-        TodaySales figures = current;
+    /** The figures as last computed, as JSON (computed now if none were yet). */
+    public Uni<String> current() {
+        String figures = current;
         return figures != null ? Uni.createFrom().item(figures) : compute(lastSaved == null ? LocalDateTime.MIN : lastSaved);
     }
 
-    /** The current figures, then each new one; a slow subscriber gets the latest and skips the rest. */
-    public Multi<TodaySales> updates() {
+    /** The current figures, then each new one, as JSON; a slow subscriber gets the latest and skips the rest. */
+    public Multi<String> updates() {
         return Multi.createBy().concatenating()
                 .streams(current().toMulti(), published.onOverflow().dropPreviousItems());
     }
 
-    private Uni<TodaySales> compute(LocalDateTime asOf) {
+    private Uni<String> compute(LocalDateTime asOf) {
         return queries.today(LocalDate.now(ZoneOffset.UTC), LocalDateTime.MIN.equals(asOf) ? null : asOf)
+                .map(figures -> {
+                    try {
+                        return json.writeValueAsString(figures);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("Cannot serialize today's figures", e);
+                    }
+                })
                 .invoke(figures -> {
                     current = figures;
                     published.onNext(figures);
