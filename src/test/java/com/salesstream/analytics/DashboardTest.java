@@ -111,7 +111,10 @@ class DashboardTest {
 
         // Pushed once the window holding them is saved: within the window and two seconds of their arrival in
         // Cassandra, which the consumer reaches within moments; the bound leaves room for a loaded machine.
+        long produced = System.nanoTime();
         await().atMost(window.plus(Duration.ofSeconds(20))).until(() -> shown("total-sales").compareTo(before) > 0);
+        System.out.printf("DashboardTest: the page showed the new orders %d ms after they were produced (window %s)%n",
+                (System.nanoTime() - produced) / 1_000_000, window);
         assertThat(browser.executeScript("return window.marker;")).as("no reload").isEqualTo(marker);
         assertThat(shown("total-sales")).isEqualByComparingTo(api("total_sales"));
         screenshot("dashboard.png");

@@ -28,6 +28,7 @@ import com.salesstream.LocalKafkaTopics;
 import com.salesstream.NoGeneratorProfile;
 import com.salesstream.TestCatalog;
 import com.salesstream.TestOrders;
+import com.salesstream.catalog.Catalog;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 
@@ -54,6 +55,8 @@ class SalesApiTest {
     OrderCodec codec;
     @Inject
     Pool mysql;
+    @Inject
+    Catalog catalog;
     @ConfigProperty(name = "sales.topic")
     String topic;
 
@@ -122,6 +125,33 @@ class SalesApiTest {
         given().get("/api/orders/" + (order.orderId() + 1)).then().statusCode(404).body("status", equalTo(404));
         mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(LocalDate.of(1801, 2, 3)))
                 .await().atMost(WITHIN);
+    }
+
+    @Test
+    void aProductAddedToTheCatalogIsValidWithoutARestart() {
+        int product = 9_000 + ThreadLocalRandom.current().nextInt(1_000);
+        LocalDate day = TestOrders.randomDay(LocalDate.of(1700, 1, 1));
+        Order order = new Order(firstId(), day.atTime(12, 0), 2, product, 3, 7, "paypal");
+        try {
+            mysql.preparedQuery("INSERT INTO dim_product (product_id, product_name, cost_price, category_id) VALUES (?, ?, ?, ?)")
+                    .execute(Tuple.of(product, "Test Lantern", new BigDecimal("12.50"), 3)).await().atMost(WITHIN);
+
+            // Read again within the refresh: 1 s here, 1 min by default.
+            await().atMost(WITHIN).until(() -> catalog.current().products().containsKey(product));
+            produce(List.of(order));
+
+            await().atMost(WITHIN).untilAsserted(() -> {
+                JsonPath daily = given().queryParam("from", day.toString()).queryParam("to", day.toString())
+                        .get("/api/sales/daily").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT);
+                assertThat(daily.getList("")).hasSize(1);
+                // 3 x 12.50 x (1 + 0.15, Clothing's margin)
+                assertThat(new BigDecimal(daily.getString("[0].sales"))).isEqualByComparingTo("43.125");
+                assertThat(new BigDecimal(daily.getString("[0].profit"))).isEqualByComparingTo("5.625");
+            });
+        } finally {
+            mysql.preparedQuery("DELETE FROM aggregated_sales WHERE product_id = ?").execute(Tuple.of(product)).await().atMost(WITHIN);
+            mysql.preparedQuery("DELETE FROM dim_product WHERE product_id = ?").execute(Tuple.of(product)).await().atMost(WITHIN);
+        }
     }
 
     @Test
