@@ -1,7 +1,16 @@
 package com.salesstream;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.salesstream.order.Order;
+import com.salesstream.order.OrderCodec;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -34,6 +43,14 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(companion,
                 new TestInjector.AnnotatedAndMatchesType(InjectKafkaCompanion.class, KafkaCompanion.class));
+    }
+
+    /** Sends the orders to the topic, keyed by order id as the generator does, and waits for the broker to have them. */
+    public static void produce(KafkaCompanion companion, String topic, OrderCodec codec, List<Order> orders) {
+        companion.<String, byte[]> produceWithSerializers(new StringSerializer(), new ByteArraySerializer())
+                .fromRecords(orders.stream().map(order -> new ProducerRecord<>(topic, Long.toString(order.orderId()),
+                        codec.encode(order))).toList())
+                .awaitCompletion(Duration.ofSeconds(60));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package com.salesstream;
 
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,14 @@ public final class TestOrders {
                     payments.get(random.nextInt(payments.size()))));
         }
         return orders;
+    }
+
+    /** {@code count} valid random orders created now (UTC, whole seconds), with consecutive ids from {@code firstId}. */
+    public static List<Order> now(long firstId, int count) {
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC).withNano(0);
+        return onDay(now.toLocalDate(), firstId, count).stream().map(order -> new Order(order.orderId(), now,
+                order.platformId(), order.productId(), order.quantity(), order.customerId(), order.paymentMethod()))
+                .toList();
     }
 
     /** A random day between {@code from} and 10,000 days later. */

@@ -19,9 +19,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,9 +102,9 @@ class DashboardTest {
         Object marker = browser.executeScript("return window.marker = 'same page';");
 
         LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
-        List<Order> orders = todaysOrders(50);
+        List<Order> orders = TestOrders.now(8_500_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), 50);
         BigDecimal before = shown("total-sales");
-        produce(orders);
+        LocalKafkaTopics.produce(companion, topic, codec, orders);
 
         // Pushed once the window holding them is saved: within the window and two seconds of their arrival in
         // Cassandra, which the consumer reaches within moments; the bound leaves room for a loaded machine.
@@ -140,17 +137,5 @@ class DashboardTest {
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static List<Order> todaysOrders(int count) {
-        return TestOrders.onDay(LocalDate.now(ZoneOffset.UTC), 8_500_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), count)
-                .stream().map(order -> new Order(order.orderId(), LocalDateTime.now(ZoneOffset.UTC).withNano(0),
-                        order.platformId(), order.productId(), order.quantity(), order.customerId(), order.paymentMethod()))
-                .toList();
-    }
 
-    private void produce(List<Order> orders) {
-        companion.<String, byte[]> produceWithSerializers(new StringSerializer(), new ByteArraySerializer())
-                .fromRecords(orders.stream().map(order -> new ProducerRecord<>(topic, Long.toString(order.orderId()),
-                        codec.encode(order))).toList())
-                .awaitCompletion(WITHIN);
-    }
 }

@@ -18,9 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -64,11 +61,11 @@ class SalesApiTest {
     void todaysFiguresGrowByExactlyWhatTheCatalogSaysTheNewOrdersAreWorth() {
         LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
         JsonPath before = today();
-        List<Order> orders = todaysOrders(500);
+        List<Order> orders = TestOrders.now(firstId(), 500);
         Map<String, BigDecimal[]> expected = TestCatalog.figures(orders);
         long quantity = orders.stream().mapToLong(Order::quantity).sum();
 
-        produce(orders);
+        LocalKafkaTopics.produce(companion, topic, codec, orders);
 
         await().atMost(WITHIN).until(() -> today().getLong("total_quantity") == before.getLong("total_quantity") + quantity);
         JsonPath after = today();
@@ -101,7 +98,7 @@ class SalesApiTest {
         List<Order> orders = TestOrders.onDay(day, firstId(), 300);
         Map<String, BigDecimal[]> expected = TestCatalog.figures(orders);
 
-        produce(orders);
+        LocalKafkaTopics.produce(companion, topic, codec, orders);
 
         await().atMost(WITHIN).untilAsserted(() -> {
             JsonPath daily = given().queryParam("from", day.minusDays(1).toString()).queryParam("to", day.plusDays(1).toString())
@@ -117,7 +114,7 @@ class SalesApiTest {
     @Test
     void anOrderIsServedFromCassandraAndAMissingOneIs404() {
         Order order = TestOrders.onDay(LocalDate.of(1801, 2, 3), firstId(), 1).get(0);
-        produce(List.of(order));
+        LocalKafkaTopics.produce(companion, topic, codec, List.of(order));
 
         await().atMost(WITHIN).untilAsserted(() -> given().get("/api/orders/" + order.orderId()).then().statusCode(200)
                 .body("order_id", equalTo(order.orderId())).body("created_at", equalTo("1801-02-03 " + order.createdAt().toLocalTime()))
@@ -138,7 +135,7 @@ class SalesApiTest {
 
             // Read again within the refresh: 1 s here, 1 min by default.
             await().atMost(WITHIN).until(() -> catalog.current().products().containsKey(product));
-            produce(List.of(order));
+            LocalKafkaTopics.produce(companion, topic, codec, List.of(order));
 
             await().atMost(WITHIN).untilAsserted(() -> {
                 JsonPath daily = given().queryParam("from", day.toString()).queryParam("to", day.toString())
@@ -195,23 +192,11 @@ class SalesApiTest {
         return given().get("/api/sales/today").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT);
     }
 
-    private static List<Order> todaysOrders(int count) {
-        return TestOrders.onDay(LocalDate.now(ZoneOffset.UTC), firstId(), count).stream()
-                .map(order -> new Order(order.orderId(), LocalDateTime.now(ZoneOffset.UTC).withNano(0), order.platformId(),
-                        order.productId(), order.quantity(), order.customerId(), order.paymentMethod()))
-                .toList();
-    }
 
     private static long firstId() {
         return 8_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
     }
 
-    private void produce(List<Order> orders) {
-        companion.<String, byte[]> produceWithSerializers(new StringSerializer(), new ByteArraySerializer())
-                .fromRecords(orders.stream().map(order -> new ProducerRecord<>(topic, Long.toString(order.orderId()),
-                        codec.encode(order))).toList())
-                .awaitCompletion(WITHIN);
-    }
 
     /** Today's rows this test's windows wrote (nothing else writes while the generator is off). */
     private void cleanUp(LocalDateTime started) {
