@@ -1,5 +1,6 @@
 package com.salesstream.analytics;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -27,9 +28,9 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * Today's figures, computed once per saved window (and once per window period, for what other instances saved)
- * and served from memory: any number of API and dashboard clients cost no query of MySQL. Each new figure is pushed
- * to the live subscribers ({@link #updates()}).
+ * Today's figures, computed once per saved window (and, for what other instances saved, once in any window period
+ * without a save here) and served from memory: any number of API and dashboard clients cost no query of MySQL. Each
+ * new figure is pushed to the live subscribers ({@link #updates()}).
  */
 @ApplicationScoped
 public class TodayFigures {
@@ -39,12 +40,14 @@ public class TodayFigures {
     private final SalesQueries queries;
     private final SalesConfig config;
     // Serialized: requests come from the startup, the ticks and the saved-window events, on different threads.
-    private final SerializedProcessor<LocalDateTime, LocalDateTime> requests = UnicastProcessor.<LocalDateTime> create().serialized();
+    private final SerializedProcessor<Long, Long> requests = UnicastProcessor.<Long> create().serialized();
     private final BroadcastProcessor<String> published = BroadcastProcessor.create();
     private final ObjectWriter json;
     /** The figures as JSON, serialized once per computation: requests and pushes only copy these bytes. */
     private volatile String current;
     private volatile LocalDateTime lastSaved;
+    /** System.nanoTime() of the last computation's start. */
+    private volatile long lastComputed;
     private Cancellable computing;
     private Cancellable ticks;
 
@@ -57,25 +60,28 @@ public class TodayFigures {
     void start(@Observes StartupEvent event) {
         // One computation at a time; of the requests that came meanwhile only the latest is kept.
         computing = Multi.createFrom().publisher(requests).onOverflow().dropPreviousItems()
-                .onItem().transformToUniAndConcatenate(asOf -> compute(asOf)
+                .onItem().transformToUniAndConcatenate(request -> compute()
                         .onFailure().invoke(e -> LOG.warnf("Computing today's figures failed: %s", e.toString()))
                         .onFailure().recoverWithNull())
                 .subscribe().with(figures -> {
                 });
-        ticks = Multi.createFrom().ticks().every(config.pipeline().window()).onOverflow().drop()
-                .subscribe().with(tick -> requests.onNext(lastSaved == null ? LocalDateTime.MIN : lastSaved));
-        requests.onNext(LocalDateTime.MIN);
+        // What other instances saved: a period in which this one computed after a save of its own needs no more.
+        Duration period = config.pipeline().window();
+        ticks = Multi.createFrom().ticks().every(period).onOverflow().drop()
+                .filter(tick -> System.nanoTime() - lastComputed >= period.toNanos())
+                .subscribe().with(requests::onNext);
+        requests.onNext(System.nanoTime());
     }
 
     void saved(@ObservesAsync WindowSaved saved) {
         lastSaved = saved.at();
-        requests.onNext(saved.at());
+        requests.onNext(System.nanoTime());
     }
 
     /** The figures as last computed, as JSON (computed now if none were yet). */
     public Uni<String> current() {
         String figures = current;
-        return figures != null ? Uni.createFrom().item(figures) : compute(lastSaved == null ? LocalDateTime.MIN : lastSaved);
+        return figures != null ? Uni.createFrom().item(figures) : compute();
     }
 
     /** The current figures, then each new one, as JSON; a slow subscriber gets the latest and skips the rest. */
@@ -84,8 +90,9 @@ public class TodayFigures {
                 .streams(current().toMulti(), published.onOverflow().dropPreviousItems());
     }
 
-    private Uni<String> compute(LocalDateTime asOf) {
-        return queries.today(LocalDate.now(ZoneOffset.UTC), LocalDateTime.MIN.equals(asOf) ? null : asOf)
+    private Uni<String> compute() {
+        lastComputed = System.nanoTime();
+        return queries.today(LocalDate.now(ZoneOffset.UTC), lastSaved)
                 .map(figures -> {
                     try {
                         return json.writeValueAsString(figures);
