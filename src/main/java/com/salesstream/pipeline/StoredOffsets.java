@@ -2,6 +2,7 @@ package com.salesstream.pipeline;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,9 @@ class StoredOffsets {
         List<Tuple> firsts = new ArrayList<>();
         List<PartitionTotals> moved = new ArrayList<>();
         List<PartitionTotals> first = new ArrayList<>();
-        for (PartitionTotals totals : partitions) {
+        // In primary-key order, as any other locker of these rows scans them: waits, never a deadlock.
+        for (PartitionTotals totals : partitions.stream()
+                .sorted(Comparator.comparingInt((PartitionTotals totals) -> totals.partition.partition())).toList()) {
             long stored = assignments.storedOffset(totals.partition);
             Tuple key = Tuple.of(totals.lastOffset + 1, group, totals.partition.topic(), totals.partition.partition());
             if (stored == PartitionAssignments.NO_STORED_OFFSET) {

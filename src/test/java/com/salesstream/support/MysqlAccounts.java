@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,10 +72,19 @@ public final class MysqlAccounts implements AutoCloseable {
     public AutoCloseable lockStoredOffsets(String group) throws SQLException {
         Connection locker = rootConnection();
         locker.setAutoCommit(false);
-        try (PreparedStatement lock = locker.prepareStatement(
-                "SELECT next_offset FROM consumed_offsets WHERE consumer_group = ? FOR UPDATE")) {
-            lock.setString(1, group);
-            lock.executeQuery().close();
+        for (int attempt = 1;; attempt++) {
+            try (PreparedStatement lock = locker.prepareStatement(
+                    "SELECT next_offset FROM consumed_offsets WHERE consumer_group = ? FOR UPDATE")) {
+                lock.setString(1, group);
+                lock.executeQuery().close();
+                break;
+            } catch (SQLTransactionRollbackException deadlock) {
+                // InnoDB chose this lock over a window save it crossed; the save finishes, then the lock is ours.
+                locker.rollback();
+                if (attempt == 10) {
+                    throw deadlock;
+                }
+            }
         }
         return () -> {
             locker.rollback();
