@@ -225,7 +225,7 @@ class PipelineTest {
         List<Order> stored = new ArrayList<>();
         var select = cassandra.prepare("SELECT * FROM " + config.cassandra().keyspace() + ".orders WHERE order_id IN ?");
         for (List<Long> ids : LocalStores.inClauses(orders.stream().map(Order::orderId).toList())) {
-            for (Row row : cassandra.execute(select.bind(ids))) {
+            for (Row row : cassandra.execute(select.bind(ids).setTimeout(LocalStores.CQL_TIMEOUT))) {
                 stored.add(new Order(row.getLong("order_id"),
                         LocalDateTime.ofInstant(row.getInstant("created_at"), ZoneOffset.UTC),
                         row.getInt("platform_id"), row.getInt("product_id"), row.getInt("quantity"),
@@ -259,7 +259,7 @@ class PipelineTest {
         mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(day))
                 .await().atMost(Duration.ofSeconds(10));
         cassandra.execute(cassandra.prepare("DELETE FROM " + config.cassandra().keyspace() + ".orders WHERE order_id IN ?")
-                .bind(orders.stream().map(Order::orderId).toList()));
+                .bind(orders.stream().map(Order::orderId).toList()).setTimeout(LocalStores.CQL_TIMEOUT));
     }
 
     private String json(Order order) {

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 public final class LocalStores implements AutoCloseable {
 
     private static final String MYSQL = "jdbc:mariadb://127.0.0.1:3306/sales";
+    /** A test's reads and deletes wait this long: a loaded 2-core CI machine once took over the driver's 2 s. */
+    public static final Duration CQL_TIMEOUT = Duration.ofSeconds(30);
 
     private final CqlSession cassandra = CqlSession.builder()
             .addContactPoint(new InetSocketAddress("127.0.0.1", 9042)).withLocalDatacenter("datacenter1").build();
@@ -56,12 +59,12 @@ public final class LocalStores implements AutoCloseable {
     /** How many of the orders with ids firstId .. firstId + count - 1 are in {@code <keyspace>.orders}. */
     public long storedOrders(String keyspace, long firstId, int count) {
         var select = cassandra.prepare("SELECT order_id FROM " + keyspace + ".orders WHERE order_id IN ?");
-        return inClauses(ids(firstId, count)).stream().mapToLong(ids -> cassandra.execute(select.bind(ids)).all().size()).sum();
+        return inClauses(ids(firstId, count)).stream().mapToLong(ids -> cassandra.execute(select.bind(ids).setTimeout(CQL_TIMEOUT)).all().size()).sum();
     }
 
     public void deleteOrders(String keyspace, long firstId, int count) {
         var delete = cassandra.prepare("DELETE FROM " + keyspace + ".orders WHERE order_id IN ?");
-        inClauses(ids(firstId, count)).forEach(ids -> cassandra.execute(delete.bind(ids)));
+        inClauses(ids(firstId, count)).forEach(ids -> cassandra.execute(delete.bind(ids).setTimeout(CQL_TIMEOUT)));
     }
 
     /** The ids in lists of 100, a reasonable IN clause on a partition key. */
