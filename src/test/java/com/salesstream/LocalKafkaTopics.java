@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
+import com.salesstream.servers.LocalServers;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -29,7 +30,7 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        String bootstrapServers = System.getProperty("kafka.bootstrap.servers", "127.0.0.1:9092");
+        String bootstrapServers = LocalServers.KAFKA;
         String run = UUID.randomUUID().toString().substring(0, 8);
         topic = "sales_orders_test_" + run;
         companion = new KafkaCompanion(bootstrapServers);

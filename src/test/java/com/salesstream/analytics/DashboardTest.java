@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URL;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -35,6 +37,7 @@ import com.salesstream.NoGeneratorProfile;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
+import com.salesstream.servers.DebianPackages;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -50,6 +53,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * API says, and new orders reach it by push, without a reload, within the window and two seconds.
  */
 @QuarkusTest
+@Tag("quarkus")
 @TestProfile(NoGeneratorProfile.class)
 @WithTestResource(LocalKafkaTopics.class)
 class DashboardTest {
@@ -72,7 +76,8 @@ class DashboardTest {
     private ChromeDriver browser;
 
     @BeforeEach
-    void openBrowser() {
+    void openBrowser() throws IOException {
+        DebianPackages.ensureBrowser();
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.servers.LocalServers;
 
 /**
  * The analytics API's figures ({@code bin/api-benchmark}): with a whole day of one-minute windows stored (1,440
@@ -38,43 +39,39 @@ public final class ApiBenchmark {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
-        String root = System.getenv().getOrDefault("SALES_DB_ROOT_PASSWORD", "");
-        String password = System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales");
-        try (Connection admin = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", root);
+        try (Connection admin = DriverManager.getConnection(LocalServers.jdbcUrl(""), "root", "");
                 Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + DATABASE);
             statement.execute("CREATE DATABASE " + DATABASE);
-            statement.execute("GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO 'sales'@'%'");
-            statement.execute("GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO 'sales'@'localhost'");
-            statement.execute("GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO 'sales'@'127.0.0.1'");
+            statement.execute("GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO '" + LocalServers.DB_USER + "'@'%'");
         }
-        Map<String, String> config = Map.of("quarkus.datasource.reactive.url", "mysql://127.0.0.1:3306/" + DATABASE,
-                "quarkus.datasource.jdbc.url", "jdbc:mariadb://127.0.0.1:3306/" + DATABASE,
+        Map<String, String> config = Map.of("quarkus.datasource.reactive.url", LocalServers.mysqlUrl(DATABASE),
+                "quarkus.datasource.jdbc.url", LocalServers.jdbcUrl(DATABASE),
                 "sales.topic", "sales_orders_api_bench_" + System.currentTimeMillis(),
                 "sales.pipeline.group-id", "api-bench", "sales.generator.enabled", "false",
                 // Today's figures are computed again every window period: the stored day shows up within 5 s.
                 "sales.pipeline.window", "5s");
         try (ServiceProcess service = ServiceProcess.start("api-bench", config)) {
             awaitReady(service);
-            int rows = storeADayOfWindows(password);
+            int rows = storeADayOfWindows();
             awaitFigures(service);
             System.out.printf("stored: %,d aggregate rows of today (1,440 one-minute windows)%n", rows);
             latency(service, Duration.ofSeconds(10)); // warm-up: the JIT compiles the request path first
             latency(service, PHASE);
             sseCost(service);
         } finally {
-            try (Connection admin = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", root);
+            try (Connection admin = DriverManager.getConnection(LocalServers.jdbcUrl(""), "root", "");
                     Statement statement = admin.createStatement()) {
                 statement.execute("DROP DATABASE IF EXISTS " + DATABASE);
             }
         }
     }
 
-    private static int storeADayOfWindows(String password) throws Exception {
+    private static int storeADayOfWindows() throws Exception {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         int rows = 0;
-        try (Connection mysql = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + DATABASE
-                + "?rewriteBatchedStatements=true", "sales", password);
+        try (Connection mysql = DriverManager.getConnection(LocalServers.jdbcUrl(DATABASE)
+                + "?rewriteBatchedStatements=true", LocalServers.DB_USER, LocalServers.DB_PASSWORD);
                 PreparedStatement insert = mysql.prepareStatement("INSERT INTO aggregated_sales "
                         + "(processed_at, order_date, platform_id, product_id, total_quantity) VALUES (?, ?, ?, ?, ?)")) {
             for (int minute = 0; minute < 1_440; minute++) {

@@ -23,6 +23,7 @@ import com.salesstream.order.Order;
 import com.salesstream.support.LocalStores;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.servers.LocalServers;
 
 /**
  * The performance figures of docs/BENCHMARKS.md, in one run on the local servers ({@code bin/benchmark [N]}):
@@ -62,7 +63,7 @@ public final class PipelineBenchmark {
     }
 
     private void run(int count, boolean throughput, boolean latency) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:9092"))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
             try {
                 // A fresh keyspace: the service's first start creates its table, as a real first start does.

@@ -13,16 +13,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.support.FaultRun;
-import com.salesstream.support.LocalServers;
 import com.salesstream.support.LocalStores;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.servers.LocalServers;
 
 /**
  * The guarantees of docs/GUARANTEES.md against the packaged service, run as separate processes that are killed,
@@ -34,6 +35,8 @@ class DeliveryGuaranteesIT {
     private static final Duration PROGRESS_WITHIN = FaultRun.PROGRESS_WITHIN;
     private static final Duration SETTLED_WITHIN = FaultRun.SETTLED_WITHIN;
 
+    private static final LocalServers SERVERS = LocalServers.ofThisProject();
+
     private final LocalStores stores = new LocalStores();
     private Admin admin;
     private String topic;
@@ -41,19 +44,24 @@ class DeliveryGuaranteesIT {
     private LocalDate day;
     private List<Order> orders;
 
+    @BeforeAll
+    static void servers() {
+        SERVERS.start();
+    }
+
     @BeforeEach
     void freshTopicAndDay() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         topic = "sales_orders_it_" + run;
         group = "sales-it-" + run;
         day = TestOrders.randomDay(LocalDate.of(1960, 1, 1));
-        admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:9092"));
+        admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA));
         admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        LocalServers.start("kafka", "cassandra", "mariadb");
+        SERVERS.start();
         admin.deleteTopics(List.of(topic, topic + ".dlq"));
         admin.close();
         stores.deleteAggregates(day);
@@ -103,12 +111,12 @@ class DeliveryGuaranteesIT {
             for (String server : List.of("cassandra", "mariadb", "kafka")) {
                 awaitProgress();
                 long cutAt = System.nanoTime();
-                LocalServers.stop(server);
+                SERVERS.stop(server);
                 await().atMost(Duration.ofSeconds(60)).until(() -> !service.isReady());
                 assertThat(service.isLive()).as("liveness while %s is away", server).isTrue();
                 // The outage lasts about thirty seconds whatever the detection took.
                 Thread.sleep(Math.max(0, Duration.ofSeconds(30).toMillis() - (System.nanoTime() - cutAt) / 1_000_000));
-                LocalServers.start(server);
+                SERVERS.start(server);
                 await().atMost(SETTLED_WITHIN).until(service::isReady);
             }
             List<Order> produced = planned.subList(0, feed.stop(SETTLED_WITHIN));

@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,7 @@ import com.salesstream.support.LocalStores;
 import com.salesstream.support.MysqlAccounts;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.servers.LocalServers;
 
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
@@ -68,13 +70,18 @@ class ResilienceIT {
     /** Every list of consecutive ids this test produced, to check and delete by range. */
     private final List<List<Order>> written = new ArrayList<>();
 
+    @BeforeAll
+    static void servers() {
+        LocalServers.ofThisProject().start();
+    }
+
     @BeforeEach
     void freshTopicAccountAndDay() throws Exception {
         run = UUID.randomUUID().toString().substring(0, 8);
         topic = "sales_orders_it_" + run;
         group = "sales-it-" + run;
         day = TestOrders.randomDay(LocalDate.of(1930, 1, 1));
-        admin = Admin.create(Map.<String, Object> of("bootstrap.servers", "127.0.0.1:9092"));
+        admin = Admin.create(Map.<String, Object> of("bootstrap.servers", LocalServers.KAFKA));
         account = MysqlAccounts.create("sales_it_" + run);
     }
 
@@ -210,7 +217,7 @@ class ResilienceIT {
     void aCommitWhoseAnswerIsLostIsNotCountedTwiceNorLeftUncounted() throws Exception {
         createTopic(topic, 4);
         List<Order> orders = orders(15_000); // 30 s of orders: the three drops happen while they flow
-        try (CommitDroppingProxy proxy = new CommitDroppingProxy(3306)) {
+        try (CommitDroppingProxy proxy = new CommitDroppingProxy(LocalServers.MARIADB_PORT)) {
             Map<String, String> config = serviceConfig();
             config.put("quarkus.datasource.reactive.url", "mysql://127.0.0.1:" + proxy.port() + "/sales");
             try (OrderFeed feed = OrderFeed.start(topic, orders, 500);
@@ -349,7 +356,7 @@ class ResilienceIT {
     }
 
     private KafkaProducer<String, byte[]> producer(String compression) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.KAFKA,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, compression,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000), new StringSerializer(), new ByteArraySerializer());
     }
@@ -365,7 +372,7 @@ class ResilienceIT {
     }
 
     private List<ConsumerRecord<String, byte[]>> deadLetters(int expected) {
-        try (KafkaCompanion companion = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion companion = new KafkaCompanion(LocalServers.KAFKA)) {
             return companion.consumeWithDeserializers(new StringDeserializer(), new ByteArrayDeserializer())
                     .fromTopics(topic + ".dlq", expected).awaitCompletion(SETTLED_WITHIN).getRecords();
         }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.LocalKafkaTopics;
@@ -24,6 +25,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /** Order ids from MySQL-reserved blocks, as two generators (or one restarted) see them. */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(LocalKafkaTopics.class)
 class OrderIdBlocksTest {
 

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -47,6 +48,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The whole pipeline against the real local Kafka, Cassandra and MariaDB. */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(LocalKafkaTopics.class)
 class PipelineTest {
 

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import com.salesstream.servers.LocalServers;
+
 /**
  * A consumer that joins a group and does nothing, to force a rebalance of the members already there, and leaves
  * (a second rebalance) when closed. It reads nothing of value: it commits nothing and the service's members get
@@ -20,7 +22,7 @@ public final class GroupMember implements AutoCloseable {
     private volatile boolean closed;
 
     private GroupMember(String topic, String group) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.KAFKA,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));

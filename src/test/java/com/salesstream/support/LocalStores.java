@@ -16,16 +16,17 @@ import java.util.stream.LongStream;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 
+import com.salesstream.servers.LocalServers;
+
 /** Reads what the service stored in the local Cassandra and MariaDB, the way the SPEC's guarantees are stated. */
 public final class LocalStores implements AutoCloseable {
 
-    private static final String MYSQL = "jdbc:mariadb://127.0.0.1:3306/sales";
+    private static final String MYSQL = LocalServers.MARIADB_JDBC;
     /** A test's reads and deletes wait this long: a loaded 2-core CI machine once took over the driver's 2 s. */
     public static final Duration CQL_TIMEOUT = Duration.ofSeconds(30);
 
     private final CqlSession cassandra = CqlSession.builder()
-            .addContactPoint(new InetSocketAddress("127.0.0.1", 9042)).withLocalDatacenter("datacenter1").build();
-    private final String password = System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales");
+            .addContactPoint(new InetSocketAddress("127.0.0.1", LocalServers.CASSANDRA_PORT)).withLocalDatacenter(LocalServers.CASSANDRA_DATACENTER).build();
 
     public CqlSession cassandra() {
         return cassandra;
@@ -35,7 +36,7 @@ public final class LocalStores implements AutoCloseable {
     public Map<String, Long> aggregates(LocalDate day) throws SQLException {
         Map<String, Long> sums = new HashMap<>();
         // A connection per call: the tests stop and restart MariaDB under it.
-        try (Connection mysql = DriverManager.getConnection(MYSQL, "sales", password);
+        try (Connection mysql = DriverManager.getConnection(MYSQL, LocalServers.DB_USER, LocalServers.DB_PASSWORD);
                 PreparedStatement query = mysql.prepareStatement("SELECT platform_id, product_id, SUM(total_quantity) "
                         + "FROM aggregated_sales WHERE order_date = ? GROUP BY platform_id, product_id")) {
             query.setObject(1, day);
@@ -49,7 +50,7 @@ public final class LocalStores implements AutoCloseable {
     }
 
     public void deleteAggregates(LocalDate day) throws SQLException {
-        try (Connection mysql = DriverManager.getConnection(MYSQL, "sales", password);
+        try (Connection mysql = DriverManager.getConnection(MYSQL, LocalServers.DB_USER, LocalServers.DB_PASSWORD);
                 PreparedStatement delete = mysql.prepareStatement("DELETE FROM aggregated_sales WHERE order_date = ?")) {
             delete.setObject(1, day);
             delete.executeUpdate();

@@ -11,14 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.salesstream.servers.LocalServers;
+
 /**
  * Makes MySQL unreachable for one service without stopping the server: each test runs the service under an account
  * of its own, which this locks (and whose connections it kills) and unlocks again. Also holds row locks. Uses the
- * server's root account (SALES_DB_ROOT_PASSWORD, empty by default, as the machine's MariaDB has it).
+ * local MariaDB's root account (password-less, on 127.0.0.1 only: see the launcher's MariaDb).
  */
 public final class MysqlAccounts implements AutoCloseable {
 
-    private static final String URL = "jdbc:mariadb://127.0.0.1:3306/sales";
+    private static final String URL = LocalServers.MARIADB_JDBC;
     private static final String PASSWORD = "it-password";
 
     private final String user;
@@ -30,10 +32,8 @@ public final class MysqlAccounts implements AutoCloseable {
     /** A new account with every right on the sales database. */
     public static MysqlAccounts create(String user) throws SQLException {
         MysqlAccounts account = new MysqlAccounts(user);
-        for (String host : List.of("%", "localhost", "127.0.0.1")) {
-            account.root("CREATE USER IF NOT EXISTS '" + user + "'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-            account.root("GRANT ALL PRIVILEGES ON sales.* TO '" + user + "'@'" + host + "'");
-        }
+        account.root("CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
+        account.root("GRANT ALL PRIVILEGES ON sales.* TO '" + user + "'@'%'");
         return account;
     }
 
@@ -44,7 +44,7 @@ public final class MysqlAccounts implements AutoCloseable {
 
     /** Refuses new logins of the account and drops its open connections: to the service, MySQL is gone. */
     public void cutOff() throws SQLException {
-        forEachHost("ALTER USER '" + user + "'@'%s' ACCOUNT LOCK");
+        root("ALTER USER '" + user + "'@'%' ACCOUNT LOCK");
         try (Connection root = rootConnection();
                 PreparedStatement query = root.prepareStatement("SELECT id FROM information_schema.processlist WHERE user = ?")) {
             query.setString(1, user);
@@ -65,7 +65,7 @@ public final class MysqlAccounts implements AutoCloseable {
     }
 
     public void restore() throws SQLException {
-        forEachHost("ALTER USER '" + user + "'@'%s' ACCOUNT UNLOCK");
+        root("ALTER USER '" + user + "'@'%' ACCOUNT UNLOCK");
     }
 
     /** Holds a write lock on the group's stored offsets until closed: every window save of the group waits. */
@@ -95,13 +95,7 @@ public final class MysqlAccounts implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         restore();
-        forEachHost("DROP USER IF EXISTS '" + user + "'@'%s'");
-    }
-
-    private void forEachHost(String sqlWithHost) throws SQLException {
-        for (String host : List.of("%", "localhost", "127.0.0.1")) {
-            root(String.format(sqlWithHost, host));
-        }
+        root("DROP USER IF EXISTS '" + user + "'@'%'");
     }
 
     private void root(String sql) throws SQLException {
@@ -111,6 +105,6 @@ public final class MysqlAccounts implements AutoCloseable {
     }
 
     private static Connection rootConnection() throws SQLException {
-        return DriverManager.getConnection(URL, "root", System.getenv().getOrDefault("SALES_DB_ROOT_PASSWORD", ""));
+        return DriverManager.getConnection(URL, "root", "");
     }
 }

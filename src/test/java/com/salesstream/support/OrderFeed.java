@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.salesstream.TestConfig;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
+import com.salesstream.servers.LocalServers;
 
 /** Produces a list of orders to a topic at a steady rate, in the background, riding out broker outages. */
 public final class OrderFeed implements AutoCloseable {
@@ -40,7 +41,7 @@ public final class OrderFeed implements AutoCloseable {
         this.planned = orders.size();
         this.sentAtMillis = new long[orders.size()];
         // Long timeouts: a send waits for a broker that is down for a while instead of failing.
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.KAFKA,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());

@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import com.salesstream.servers.LocalServers;
 
 /**
  * The packaged service ({@code target/sales-stream-runner.jar}) run by {@code bin/service} as a separate process, to be
@@ -33,18 +36,22 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the service with these configuration properties and the project's JVM options (SERVICE_JAVA_OPTS
-     * replaces them, as for bin/service); its output goes to {@code target/<name>.log}.
+     * Starts the service on the local servers with these configuration properties and the project's JVM options
+     * (SERVICE_JAVA_OPTS replaces them, as for bin/service); its output goes to {@code target/<name>.log}.
      */
     public static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
         int port = freePort();
+        Map<String, String> config = new LinkedHashMap<>(LocalServers.quarkusConfig());
+        // A password goes in the environment, as in production, not on a command line every process can read.
+        String password = config.remove("quarkus.datasource.password");
+        config.putAll(properties);
         List<String> command = new ArrayList<>(List.of(Path.of("bin", "service").toAbsolutePath().toString()));
         command.add("-Dquarkus.http.port=" + port);
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         Path log = Path.of("target", name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales"));
+        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", password);
         return new ServiceProcess(builder.start(), port, log);
     }
 

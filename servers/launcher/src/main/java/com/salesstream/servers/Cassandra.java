@@ -1,0 +1,102 @@
+package com.salesstream.servers;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+
+/** Apache Cassandra, a single node. */
+final class Cassandra extends Server {
+
+    static final int PORT = 9042;
+    static final int STORAGE_PORT = 7000;
+    static final int JMX_PORT = 7199;
+    static final String DATACENTER = "datacenter1";
+
+    private final ServerJars jars;
+
+    Cassandra(Path local, ServerJars jars) {
+        super("cassandra", local);
+        this.jars = jars;
+    }
+
+    @Override
+    List<Integer> ports() {
+        return List.of(PORT, STORAGE_PORT, JMX_PORT);
+    }
+
+    @Override
+    Duration startTimeout() {
+        return Duration.ofSeconds(150);
+    }
+
+    @Override
+    List<Path> logs() {
+        return List.of(dir.resolve("logs/system.log"), dir.resolve("stdout.log"));
+    }
+
+    @Override
+    List<String> prepare() throws IOException {
+        for (String folder : List.of("data", "commitlog", "saved_caches", "hints", "cdc_raw", "logs", "triggers")) {
+            Files.createDirectories(dir.resolve(folder));
+        }
+        Path yaml = jars.render("cassandra/cassandra.yaml", dir.resolve("cassandra.yaml"), Map.of("CASSANDRA_DIR", dir));
+        List<String> command = new ArrayList<>();
+        // As root, Cassandra's mlockall would pin all its memory; without CAP_IPC_LOCK it only logs a warning.
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock", "--"));
+        }
+        command.add(jars.java());
+        // Upstream's JVM flags for Java 17, then heap, agent and paths.
+        try (Stream<String> lines = Files.lines(jars.config("cassandra/jvm17.options"))) {
+            lines.map(String::strip).filter(line -> line.startsWith("-")).forEach(command::add);
+        }
+        command.addAll(List.of("-Xms512m", "-Xmx512m", "-javaagent:" + jars.jar("cassandra", "jamm-"),
+                "-Dcassandra-foreground=yes", "-Dcassandra.config=file://" + yaml, "-Dcassandra.storagedir=" + dir,
+                "-Dcassandra.logdir=" + dir.resolve("logs"),
+                "-Dlogback.configurationFile=" + jars.config("cassandra/logback.xml"),
+                "-Dcassandra.jmx.local.port=" + JMX_PORT, "-Dcassandra.triggers_dir=" + dir.resolve("triggers"),
+                "-Dcassandra.skip_wait_for_gossip_to_settle=0", "-Dchronicle.analytics.disable=true",
+                "-XX:HeapDumpPath=" + dir.resolve("logs"), "-XX:ErrorFile=" + dir.resolve("logs/hs_err_%p.log"),
+                "-cp", jars.classpath("cassandra"), "org.apache.cassandra.service.CassandraDaemon"));
+        return command;
+    }
+
+    @Override
+    boolean ready() {
+        if (!listening(PORT)) {
+            return false;
+        }
+        try (CqlSession session = session()) {
+            session.execute("SELECT release_version FROM system.local");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A short-lived session: no schema or token metadata, no Netty quiet period on close. */
+    static CqlSession session() {
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
+                .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
+                .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+                .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+                .build();
+        return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", PORT))
+                .withLocalDatacenter(DATACENTER).withConfigLoader(config).build();
+    }
+}

@@ -1,0 +1,263 @@
+package com.salesstream.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.Row;
+
+/**
+ * The servers this project runs for development and tests, without Docker: Kafka, Cassandra and its own MariaDB,
+ * each a child process with its jars, data and logs under {@code .local/}. {@code bin/local-servers} runs
+ * {@link #main}; the tests call {@link #start} through their Quarkus test resource.
+ */
+public final class LocalServers {
+
+    public static final String KAFKA = Kafka.bootstrapServers();
+    public static final int CASSANDRA_PORT = Cassandra.PORT;
+    public static final String CASSANDRA = "127.0.0.1:" + CASSANDRA_PORT;
+    public static final String CASSANDRA_DATACENTER = Cassandra.DATACENTER;
+    public static final int MARIADB_PORT = MariaDb.PORT;
+    public static final String MARIADB_JDBC = MariaDb.jdbcUrl(MariaDb.DATABASE);
+    public static final String DB_USER = MariaDb.USER;
+    public static final String DB_PASSWORD = MariaDb.PASSWORD;
+
+    static final String USAGE = """
+            Usage: bin/local-servers start|stop|restart|status [kafka|cassandra|mariadb ...]   (default: all three)
+                   bin/local-servers cql 'CQL statement' ...            runs each statement, prints the rows
+                   bin/local-servers sql 'SQL statement' ...            the same on MariaDB's sales database
+                   bin/local-servers kafka-tool MainClass [args ...]    e.g. org.apache.kafka.tools.TopicCommand --list ...
+                   bin/local-servers env                                the packaged service's settings for these
+                                                                        servers, as export lines: eval "$(bin/local-servers env)"
+
+              kafka      127.0.0.1:9092 (controller 9093), KRaft, one node
+              cassandra  127.0.0.1:9042 (storage 7000, JMX 7199), one node
+              mariadb    127.0.0.1:3307, the project's own (not the machine's): database sales, user sales
+
+            Jars come from Maven Central (servers/pom.xml); jars, data, logs and PID files live in .local/.
+            Environment: SALES_DB_PASSWORD (the sales user's, default sales), LOCAL_SERVERS_JAVA (the servers' java).""";
+
+    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+
+    private final Path local;
+    private final ServerJars jars;
+    private final Map<String, Server> servers = new LinkedHashMap<>();
+
+    private LocalServers(Path root) {
+        this.local = root.resolve(".local");
+        this.jars = new ServerJars(root);
+        servers.put("kafka", new Kafka(local, jars));
+        servers.put("cassandra", new Cassandra(local, jars));
+        servers.put("mariadb", new MariaDb(local));
+    }
+
+    /** The servers of the project whose folder holds the working directory. */
+    public static LocalServers ofThisProject() {
+        Path folder = Path.of("").toAbsolutePath();
+        while (!Files.exists(folder.resolve("servers/launcher"))) {
+            folder = folder.getParent();
+            if (folder == null) {
+                throw new IllegalStateException("not inside the project: no servers/launcher above " + Path.of("").toAbsolutePath());
+            }
+        }
+        return new LocalServers(folder);
+    }
+
+    /** The properties that point a Quarkus build of the service at these servers. */
+    public static Map<String, String> quarkusConfig() {
+        return Map.of("kafka.bootstrap.servers", KAFKA,
+                "quarkus.cassandra.contact-points", CASSANDRA,
+                "quarkus.datasource.reactive.url", mysqlUrl(MariaDb.DATABASE),
+                "quarkus.datasource.jdbc.url", MARIADB_JDBC,
+                "quarkus.datasource.username", DB_USER,
+                "quarkus.datasource.password", DB_PASSWORD);
+    }
+
+    /** The local MariaDB's JDBC URL of this database ("" for none). */
+    public static String jdbcUrl(String database) {
+        return MariaDb.jdbcUrl(database);
+    }
+
+    /** The reactive MySQL client's URL of this database of the local MariaDB. */
+    public static String mysqlUrl(String database) {
+        return "mysql://127.0.0.1:" + MARIADB_PORT + "/" + database;
+    }
+
+    /** Starts those not running yet (all when none is named): launches them all, then waits for each. */
+    public void start(String... names) {
+        locked(() -> {
+            List<Server> starting = new ArrayList<>();
+            jars.resolve(chosen(names).stream().filter(server -> !(server instanceof MariaDb) && server.process().isEmpty())
+                    .map(server -> server.name).toList());
+            for (Server server : chosen(names)) {
+                if (server.process().isPresent()) {
+                    if (!server.ready()) {
+                        starting.add(server);
+                    }
+                    continue;
+                }
+                server.launch();
+                starting.add(server);
+            }
+            starting.forEach(Server::awaitReady);
+        });
+    }
+
+    /** Stops ours, in parallel (Cassandra takes seconds to drain). */
+    public void stop(String... names) {
+        locked(() -> CompletableFuture.allOf(chosen(names).stream()
+                .map(server -> CompletableFuture.runAsync(server::stop)).toArray(CompletableFuture[]::new)).join());
+    }
+
+    /** A line per server, and whether all are up. */
+    boolean status(List<String> lines, String... names) {
+        boolean up = true;
+        for (Server server : chosen(names)) {
+            String line = server.status();
+            lines.add(line);
+            up &= line.contains(" up ");
+        }
+        return up;
+    }
+
+    private List<Server> chosen(String... names) {
+        if (names.length == 0) {
+            return List.copyOf(servers.values());
+        }
+        List<Server> chosen = new ArrayList<>();
+        for (String name : names) {
+            Server server = servers.get(name);
+            if (server == null) {
+                throw new IllegalArgumentException("unknown server '" + name + "' (expected: " + String.join(" ", servers.keySet()) + ")");
+            }
+            chosen.add(server);
+        }
+        return chosen;
+    }
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    /** One start or stop at a time, across this JVM (the fault tests) and other processes (bin/local-servers). */
+    private void locked(Action action) {
+        IN_PROCESS.lock();
+        try {
+            Files.createDirectories(local);
+            try (FileChannel file = FileChannel.open(local.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = file.lock()) {
+                action.run();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            IN_PROCESS.unlock();
+        }
+    }
+
+    static void log(String message) {
+        System.out.println("[local-servers] " + message);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
+            System.out.println(USAGE);
+            System.exit(args.length == 0 ? 2 : 0);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        LocalServers here = ofThisProject();
+        int exit = 0;
+        try {
+            switch (args[0]) {
+                case "start" -> here.start(rest);
+                case "stop" -> here.stop(rest);
+                case "restart" -> {
+                    here.stop(rest);
+                    here.start(rest);
+                }
+                case "status" -> {
+                    List<String> lines = new ArrayList<>();
+                    exit = here.status(lines, rest) ? 0 : 1;
+                    lines.forEach(System.out::println);
+                }
+                case "cql" -> cql(rest);
+                case "sql" -> sql(rest);
+                case "kafka-tool" -> exit = here.kafkaTool(rest);
+                case "env" -> quarkusConfig().forEach((key, value) -> System.out.println(
+                        "export " + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "='" + value.replace("'", "'\\''") + "'"));
+                default -> {
+                    System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
+                    exit = 2;
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | SQLException
+                | DriverException e) {
+            System.err.println("[local-servers] ERROR: " + e.getMessage());
+            exit = 1;
+        }
+        // The drivers' non-daemon threads would otherwise keep this JVM alive.
+        System.exit(exit);
+    }
+
+    private static void cql(String... statements) {
+        try (CqlSession session = Cassandra.session()) {
+            for (String statement : statements) {
+                for (Row row : session.execute(statement)) {
+                    List<String> values = new ArrayList<>();
+                    for (int column = 0; column < row.getColumnDefinitions().size(); column++) {
+                        values.add(String.valueOf(row.getObject(column)));
+                    }
+                    System.out.println(String.join("|", values));
+                }
+            }
+        }
+    }
+
+    private static void sql(String... statements) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(MARIADB_JDBC, DB_USER, DB_PASSWORD);
+                Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                if (statement.execute(sql)) {
+                    try (ResultSet rows = statement.getResultSet()) {
+                        while (rows.next()) {
+                            List<String> values = new ArrayList<>();
+                            for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
+                                values.add(rows.getString(column));
+                            }
+                            System.out.println(String.join("|", values));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private int kafkaTool(String... arguments) throws IOException, InterruptedException {
+        if (arguments.length == 0) {
+            throw new IllegalArgumentException("kafka-tool needs a main class, e.g. org.apache.kafka.tools.TopicCommand");
+        }
+        jars.resolve(List.of("kafka"));
+        List<String> command = new ArrayList<>(jars.toolCommand("kafka", arguments[0]));
+        command.addAll(List.of(arguments).subList(1, arguments.length));
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
+    }
+}

@@ -1,0 +1,103 @@
+package com.salesstream.servers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The project's own MariaDB: Debian's {@code mariadbd} on its own port and data directory, never the machine's
+ * server. Database {@code sales}, user {@code sales} (password {@code SALES_DB_PASSWORD}, default {@code sales}) and
+ * a password-less {@code root} reachable over TCP on 127.0.0.1, for the tests that lock accounts and kill sessions.
+ */
+final class MariaDb extends Server {
+
+    static final int PORT = 3307;
+    static final String DATABASE = "sales";
+    static final String USER = "sales";
+    static final String PASSWORD = System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales");
+
+    private static final Path SERVER = Path.of("/usr/sbin/mariadbd");
+    private static final Path INSTALL_DB = Path.of("/usr/bin/mariadb-install-db");
+
+    MariaDb(Path local) {
+        super("mariadb", local);
+    }
+
+    @Override
+    List<Integer> ports() {
+        return List.of(PORT);
+    }
+
+    @Override
+    Duration startTimeout() {
+        return Duration.ofSeconds(60);
+    }
+
+    @Override
+    List<Path> logs() {
+        return List.of(dir.resolve("mariadbd.log"), dir.resolve("install.log"), dir.resolve("stdout.log"));
+    }
+
+    @Override
+    List<String> prepare() throws IOException {
+        if (!Files.isExecutable(SERVER) || !Files.isExecutable(INSTALL_DB)) {
+            DebianPackages.install("mariadb-server");
+        }
+        Path data = dir.resolve("data");
+        if (!Files.exists(data.resolve("mysql"))) {
+            LocalServers.log("mariadb: creating its data directory");
+            List<String> install = new ArrayList<>(List.of(INSTALL_DB.toString(), "--no-defaults", "--datadir=" + data,
+                    "--auth-root-authentication-method=normal", "--skip-test-db"));
+            install.addAll(asUser());
+            Commands.run(install, dir.resolve("install.log"));
+        }
+        // Run at every start, so a changed SALES_DB_PASSWORD applies. Written where only this project reads.
+        Path init = Files.writeString(dir.resolve("init.sql"), String.join("\n",
+                "CREATE DATABASE IF NOT EXISTS " + DATABASE + ";",
+                "CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + quoted(PASSWORD) + "';",
+                "ALTER USER '" + USER + "'@'%' IDENTIFIED BY '" + quoted(PASSWORD) + "';",
+                "GRANT ALL ON " + DATABASE + ".* TO '" + USER + "'@'%';",
+                "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';",
+                "GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;", ""));
+        // --no-defaults: nothing of the machine's configuration (its port, socket and data directory) applies.
+        List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults", "--datadir=" + data,
+                "--port=" + PORT, "--bind-address=127.0.0.1", "--skip-name-resolve",
+                "--socket=" + dir.resolve("mariadbd.sock"), "--pid-file=" + dir.resolve("mariadbd.pid"),
+                "--log-error=" + dir.resolve("mariadbd.log"), "--init-file=" + init,
+                // Debian's defaults, which --no-defaults leaves out.
+                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci"));
+        command.addAll(asUser());
+        return command;
+    }
+
+    @Override
+    boolean ready() {
+        if (!listening(PORT)) {
+            return false;
+        }
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(DATABASE), USER, PASSWORD)) {
+            return connection.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    static String jdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + PORT + "/" + database;
+    }
+
+    /** mariadbd refuses to run as root unless told to. */
+    private static List<String> asUser() {
+        return "root".equals(System.getProperty("user.name")) ? List.of("--user=root") : List.of();
+    }
+
+    private static String quoted(String text) {
+        return text.replace("\\", "\\\\").replace("'", "\\'");
+    }
+}
