@@ -100,7 +100,9 @@ public class SalesWindows {
         synchronized (this) {
             current = room;
         }
-        return current.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(current);
+        // Each waiter gets its own copy: Mutiny cancels the stage of a cancelled Uni, and one batch giving up must
+        // neither fail the others nor lift the hold.
+        return current.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(current.copy());
     }
 
     void add(List<PartitionTotals> batch) {
@@ -153,11 +155,12 @@ public class SalesWindows {
         try {
             awaitSaving(config.shutdownTimeout());
             saveOpen(true).await().atMost(config.shutdownTimeout());
-            ticks.cancel();
             LOG.info("Open window saved");
         } catch (Exception e) {
             LOG.warnf("The open window was not saved within %s (%s); it will be read again at the next start",
                     config.shutdownTimeout(), e.toString());
+        } finally {
+            ticks.cancel();
         }
     }
 

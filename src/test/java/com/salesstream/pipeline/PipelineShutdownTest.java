@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.enterprise.inject.Vetoed;
+
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
@@ -88,6 +90,7 @@ class PipelineShutdownTest {
     }
 
     /** An empty batch writes nothing to Cassandra. */
+    @Vetoed
     private static final class NoOrderStore extends OrderStore {
         NoOrderStore(SalesConfig config) {
             super(Uni.createFrom().nothing(), null, null, config);

@@ -14,7 +14,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.SalesConfig;
@@ -260,8 +259,6 @@ class SalesWindowsTest {
         assertThat(store.saves).isEmpty();
     }
 
-    @Disabled("Bug in SalesWindows.awaitRoom(): Uni.createFrom().completionStage(room) cancels the shared room future "
-            + "when one waiter is cancelled, which fails every other waiter (CancellationException) and lifts the hold")
     @Test
     void aBatchThatStopsWaitingForRoomLeavesTheOthersWaiting() {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "1"));

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.enterprise.inject.Vetoed;
+
 import jakarta.enterprise.event.Event;
 
 import org.apache.kafka.common.TopicPartition;
@@ -29,6 +31,7 @@ final class WindowStubs {
     }
 
     /** Records each window it is given; while held, a save does not finish; told to, it fails the next one. */
+    @Vetoed
     static final class StubStore extends AggregateStore {
         final List<WindowTotals> saves = new CopyOnWriteArrayList<>();
         private final AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>(CompletableFuture.completedFuture(null));
@@ -61,6 +64,7 @@ final class WindowStubs {
         }
     }
 
+    @Vetoed
     static final class NoGroupOffsets extends GroupOffsets {
         NoGroupOffsets() {
             super(null);
@@ -104,6 +108,7 @@ final class WindowStubs {
     }
 
     /** Records the partitions it is asked to heal; none is sought anywhere. */
+    @Vetoed
     static final class RecordingResync extends OffsetsResync {
         final List<Collection<TopicPartition>> healed = new CopyOnWriteArrayList<>();
 

@@ -10,7 +10,6 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.LocalKafkaTopics;
@@ -25,9 +24,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /** Order ids from MySQL-reserved blocks, as two generators (or one restarted) see them. */
 @QuarkusTest
-@Tag("quarkus")
 @WithTestResource(LocalKafkaTopics.class)
-class OrderIdBlocksTest {
+class OrderIdBlocksQuarkusTest {
 
     @Inject
     Pool mysql;

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -48,9 +47,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The whole pipeline against the real local Kafka, Cassandra and MariaDB. */
 @QuarkusTest
-@Tag("quarkus")
 @WithTestResource(LocalKafkaTopics.class)
-class PipelineTest {
+class PipelineQuarkusTest {
 
     /** Orders this test produces get ids from here on, far above the generator's, and a day of their own. */
     private static final long TEST_IDS = 9_000_000_000_000_000L;

@@ -19,7 +19,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.LocalKafkaTopics;
@@ -41,10 +40,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The analytics API against the real servers: its money to the cent, the series' view, and its 400s and 404s. */
 @QuarkusTest
-@Tag("quarkus")
 @TestProfile(NoGeneratorProfile.class)
 @WithTestResource(LocalKafkaTopics.class)
-class SalesApiTest {
+class SalesApiQuarkusTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(60);
 

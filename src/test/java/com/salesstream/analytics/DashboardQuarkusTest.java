@@ -23,7 +23,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -53,10 +52,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * API says, and new orders reach it by push, without a reload, within the window and two seconds.
  */
 @QuarkusTest
-@Tag("quarkus")
 @TestProfile(NoGeneratorProfile.class)
 @WithTestResource(LocalKafkaTopics.class)
-class DashboardTest {
+class DashboardQuarkusTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(60);
 
@@ -115,7 +113,7 @@ class DashboardTest {
         // Cassandra, which the consumer reaches within moments; the bound leaves room for a loaded machine.
         long produced = System.nanoTime();
         await().atMost(window.plus(Duration.ofSeconds(20))).until(() -> shown("total-sales").compareTo(before) > 0);
-        System.out.printf("DashboardTest: the page showed the new orders %d ms after they were produced (window %s)%n",
+        System.out.printf("DashboardQuarkusTest: the page showed the new orders %d ms after they were produced (window %s)%n",
                 (System.nanoTime() - produced) / 1_000_000, window);
         assertThat(browser.executeScript("return window.marker;")).as("no reload").isEqualTo(marker);
         assertThat(shown("total-sales")).isEqualByComparingTo(api("total_sales"));
