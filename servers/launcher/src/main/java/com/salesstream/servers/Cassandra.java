@@ -25,24 +25,12 @@ final class Cassandra extends Server {
     private final ServerJars jars;
 
     Cassandra(Path local, ServerJars jars) {
-        super("cassandra", local);
+        super("cassandra", local, List.of(PORT, STORAGE_PORT, JMX_PORT), Duration.ofSeconds(150), "logs/system.log");
         this.jars = jars;
     }
 
-    @Override
-    List<Integer> ports() {
-        return List.of(PORT, STORAGE_PORT, JMX_PORT);
-    }
 
-    @Override
-    Duration startTimeout() {
-        return Duration.ofSeconds(150);
-    }
 
-    @Override
-    List<Path> logs() {
-        return List.of(dir.resolve("logs/system.log"), dir.resolve("stdout.log"));
-    }
 
     @Override
     List<String> prepare() throws IOException {
@@ -72,10 +60,7 @@ final class Cassandra extends Server {
     }
 
     @Override
-    boolean ready() {
-        if (!listening(PORT)) {
-            return false;
-        }
+    boolean answers() {
         try (CqlSession session = session()) {
             session.execute("SELECT release_version FROM system.local");
             return true;

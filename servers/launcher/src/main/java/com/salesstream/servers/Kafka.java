@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,24 +21,12 @@ final class Kafka extends Server {
     private final ServerJars jars;
 
     Kafka(Path local, ServerJars jars) {
-        super("kafka", local);
+        super("kafka", local, List.of(PORT, CONTROLLER_PORT), Duration.ofSeconds(90), "server.log");
         this.jars = jars;
     }
 
-    @Override
-    List<Integer> ports() {
-        return List.of(PORT, CONTROLLER_PORT);
-    }
 
-    @Override
-    Duration startTimeout() {
-        return Duration.ofSeconds(90);
-    }
 
-    @Override
-    List<Path> logs() {
-        return List.of(dir.resolve("server.log"), dir.resolve("stdout.log"));
-    }
 
     @Override
     List<String> prepare() throws IOException {
@@ -47,12 +34,11 @@ final class Kafka extends Server {
         Files.createDirectories(data);
         Path properties = jars.render("kafka/server.properties", dir.resolve("server.properties"), Map.of("KAFKA_DATA", data));
         format(data, properties);
-        List<String> command = new ArrayList<>(List.of(jars.java(), "-server",
+        return List.of(jars.java(), "-server",
                 "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
                 "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true", "-Dkafka.logs.dir=" + dir,
                 "-Dlog4j2.configurationFile=" + jars.config("kafka/log4j2.xml"),
-                "-cp", jars.classpath("kafka"), "kafka.Kafka", properties.toString()));
-        return command;
+                "-cp", jars.classpath("kafka"), "kafka.Kafka", properties.toString());
     }
 
     /** Formats the KRaft storage once, with a cluster id generated once and kept beside it. */
@@ -70,10 +56,7 @@ final class Kafka extends Server {
     }
 
     @Override
-    boolean ready() {
-        if (!listening(PORT)) {
-            return false;
-        }
+    boolean answers() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000))) {
             admin.listTopics().names().get(10, TimeUnit.SECONDS);

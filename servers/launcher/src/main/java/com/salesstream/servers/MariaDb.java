@@ -26,23 +26,11 @@ final class MariaDb extends Server {
     private static final Path INSTALL_DB = Path.of("/usr/bin/mariadb-install-db");
 
     MariaDb(Path local) {
-        super("mariadb", local);
+        super("mariadb", local, List.of(PORT), Duration.ofSeconds(60), "mariadbd.log", "install.log");
     }
 
-    @Override
-    List<Integer> ports() {
-        return List.of(PORT);
-    }
 
-    @Override
-    Duration startTimeout() {
-        return Duration.ofSeconds(60);
-    }
 
-    @Override
-    List<Path> logs() {
-        return List.of(dir.resolve("mariadbd.log"), dir.resolve("install.log"), dir.resolve("stdout.log"));
-    }
 
     @Override
     List<String> prepare() throws IOException {
@@ -77,10 +65,7 @@ final class MariaDb extends Server {
     }
 
     @Override
-    boolean ready() {
-        if (!listening(PORT)) {
-            return false;
-        }
+    boolean answers() {
         try (Connection connection = DriverManager.getConnection(jdbcUrl(DATABASE), USER, PASSWORD)) {
             return connection.isValid(5);
         } catch (SQLException e) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One server this project runs as a child process, with its files under {@code .local/<name>/}: how to launch it
@@ -24,26 +25,30 @@ abstract class Server {
     final String name;
     final Path dir;
     final Path local;
+    /** Every port the server listens on, its clients' first. */
+    private final List<Integer> ports;
+    private final Duration startTimeout;
+    /** The logs worth showing when it fails to start, most telling first. */
+    private final List<Path> logs;
 
-    Server(String name, Path local) {
+    Server(String name, Path local, List<Integer> ports, Duration startTimeout, String... logs) {
         this.name = name;
         this.local = local;
         this.dir = local.resolve(name);
+        this.ports = ports;
+        this.startTimeout = startTimeout;
+        this.logs = Stream.concat(Stream.of(logs), Stream.of("stdout.log")).map(dir::resolve).toList();
     }
-
-    /** Every port the server listens on, its clients' first. */
-    abstract List<Integer> ports();
 
     /** Writes its configuration (and formats its data once); returns the command that runs it in the foreground. */
     abstract List<String> prepare() throws IOException;
 
     /** True once a real client of this server gets an answer. */
-    abstract boolean ready();
+    abstract boolean answers();
 
-    abstract Duration startTimeout();
-
-    /** The logs worth showing when it fails to start, most telling first. */
-    abstract List<Path> logs();
+    boolean ready() {
+        return listening(ports.get(0)) && answers();
+    }
 
     Path pidFile() {
         return dir.resolve(name + ".pid");
@@ -75,7 +80,7 @@ abstract class Server {
 
     /** Launches the server; fails clearly when another process holds one of its ports. */
     void launch() throws IOException {
-        for (int port : ports()) {
+        for (int port : ports) {
             if (listening(port)) {
                 throw new IllegalStateException(name + ": port " + port
                         + " is in use by a process this project did not start; stop it first");
@@ -97,18 +102,18 @@ abstract class Server {
     /** Waits until {@link #ready()}, failing with the logs' tails when the process dies or the time is up. */
     void awaitReady() {
         long started = System.nanoTime();
-        long deadline = started + startTimeout().toNanos();
+        long deadline = started + startTimeout.toNanos();
         while (!ready()) {
             if (!alive()) {
-                throw new IllegalStateException(name + ": the process exited during startup\n" + tails(logs()));
+                throw new IllegalStateException(name + ": the process exited during startup\n" + tails(logs));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + ": not ready after " + startTimeout().toSeconds() + " s (still "
-                        + "running, `bin/local-servers stop " + name + "` ends it)\n" + tails(logs()));
+                throw new IllegalStateException(name + ": not ready after " + startTimeout.toSeconds() + " s (still "
+                        + "running, `bin/local-servers stop " + name + "` ends it)\n" + tails(logs));
             }
             pause();
         }
-        LocalServers.log(name + ": ready at 127.0.0.1:" + ports().get(0) + " ("
+        LocalServers.log(name + ": ready at 127.0.0.1:" + ports.get(0) + " ("
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / 1000.0 + " s)");
     }
 
@@ -140,10 +145,10 @@ abstract class Server {
         Optional<ProcessHandle> process = process();
         if (process.isPresent()) {
             return String.format("%-10s %s (pid %d, 127.0.0.1:%d)", name + ":", ready() ? "up" : "starting",
-                    process.get().pid(), ports().get(0));
+                    process.get().pid(), ports.get(0));
         }
-        return String.format("%-10s down%s", name + ":", listening(ports().get(0))
-                ? " (port " + ports().get(0) + " is held by a process this project did not start)" : "");
+        return String.format("%-10s down%s", name + ":", listening(ports.get(0))
+                ? " (port " + ports.get(0) + " is held by a process this project did not start)" : "");
     }
 
     /** The last 30 lines of each log that has any. */
