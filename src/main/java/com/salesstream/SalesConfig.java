@@ -86,6 +86,14 @@ public interface SalesConfig {
         @WithDefault("100000")
         int maxWindowKeys();
 
+        /**
+         * While the consumer works through a backlog (its polls come back full), the open window closes as soon as a
+         * poll comes back short, once it is this old: a backlog reaches MySQL when it reaches Cassandra, not at the
+         * next tick.
+         */
+        @WithDefault("1s")
+        Duration catchUpWindow();
+
         /** No batch stored, no window saved or a partition without its stored offset for this long: readiness DOWN. */
         @WithDefault("1m")
         Duration stallTimeout();

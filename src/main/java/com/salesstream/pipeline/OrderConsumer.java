@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -47,11 +48,14 @@ public class OrderConsumer {
     private final PipelineProgress progress;
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
+    /** A poll this big means the consumer is behind: see {@link SalesWindows#add}. */
+    private final int maxPollRecords;
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private volatile boolean stopping;
 
     OrderConsumer(OrderCodec codec, Catalog catalog, OrderStore orders, DeadLetters deadLetters, SalesWindows windows,
-            PartitionAssignments assignments, PipelineProgress progress, PipelineMetrics metrics, SalesConfig config) {
+            PartitionAssignments assignments, PipelineProgress progress, PipelineMetrics metrics, SalesConfig config,
+            @ConfigProperty(name = "mp.messaging.incoming.orders-in.max.poll.records") int maxPollRecords) {
         this.codec = codec;
         this.catalog = catalog;
         this.orders = orders;
@@ -61,6 +65,7 @@ public class OrderConsumer {
         this.progress = progress;
         this.metrics = metrics;
         this.config = config.pipeline();
+        this.maxPollRecords = maxPollRecords;
     }
 
     /** One polled record: its decoded order, or null once it is dead-lettered. */
@@ -115,7 +120,7 @@ public class OrderConsumer {
                 .chain(() -> Uni.combine().all().unis(orders.insertAll(valid), all(deadLettered))
                         .with((unstorable, sent) -> unstorable))
                 .chain(unstorable -> deadLetterUnstorable(entries, unstorable))
-                .invoke(unstorable -> windows.add(totals(entries, unstorable)))
+                .invoke(unstorable -> windows.add(totals(entries, unstorable), records.count() >= maxPollRecords))
                 .replaceWithVoid();
     }
 

@@ -28,8 +28,9 @@ import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * Sums the stored orders into processing windows and saves each closed window's aggregates. Windows close on ticks
- * aligned to the wall clock (every {@code sales.pipeline.window}), or early once the open one holds
- * {@code max-window-keys} keys. Batches arrive already summed per partition, so a window holds a few sums, never
+ * aligned to the wall clock (every {@code sales.pipeline.window}), or early: once the open one holds
+ * {@code max-window-keys} keys, or once the consumer has caught up with a backlog (a short poll after full ones)
+ * and the window is at least {@code catch-up-window} old. Batches arrive already summed per partition, so a window holds a few sums, never
  * the orders. One window is saved at a time: a tick that comes while a save is still running is dropped and the
  * open window simply keeps summing (no empty window queues up behind the save), and once it is overdue by
  * {@code max-pending-windows} periods, or full, new batches wait ({@link #awaitRoom()}) until the save is done.
@@ -55,6 +56,9 @@ public class SalesWindows {
     /** Closes due (ticks or a full window) that came while a save was running. */
     private int overdue;
     private boolean earlyCloseRequested;
+    /** The open window holds a full poll: the consumer was behind. */
+    private boolean backlog;
+    private long openedAt = System.nanoTime();
     /** Set by {@link #stop}: from then on only the last window is saved. */
     private boolean stopped;
     private CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
@@ -105,19 +109,22 @@ public class SalesWindows {
         return current.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(current.copy());
     }
 
-    void add(List<PartitionTotals> batch) {
-        boolean full;
+    /** Counts a stored batch; {@code fullPoll} says its poll returned as many records as a poll may. */
+    void add(List<PartitionTotals> batch, boolean fullPoll) {
+        boolean closeEarly;
         CompletableFuture<Void> released;
         synchronized (this) {
             open.add(batch);
-            full = open.keys() >= config.maxWindowKeys() && !earlyCloseRequested;
-            if (full) {
+            backlog |= fullPoll;
+            boolean caughtUp = backlog && !fullPoll && System.nanoTime() - openedAt >= config.catchUpWindow().toNanos();
+            closeEarly = (open.keys() >= config.maxWindowKeys() || caughtUp) && !earlyCloseRequested;
+            if (closeEarly) {
                 earlyCloseRequested = true;
             }
             released = updateRoom();
         }
         release(released);
-        if (full) {
+        if (closeEarly) {
             earlyCloses.onNext(System.nanoTime());
         }
     }
@@ -185,6 +192,8 @@ public class SalesWindows {
             }
             closed = open;
             open = new WindowTotals();
+            openedAt = System.nanoTime();
+            backlog = false;
             overdue = 0;
             earlyCloseRequested = false;
             if (!closed.isEmpty()) {

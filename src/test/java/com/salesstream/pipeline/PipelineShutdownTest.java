@@ -43,13 +43,13 @@ class PipelineShutdownTest {
     private final StubStore store = new StubStore();
     private final SalesWindows windows = WindowStubs.windows(store, new RecordingResync(), progress, config);
     private final OrderConsumer consumer = new OrderConsumer(null, catalog, new NoOrderStore(config), null, windows,
-            assignments, progress, metrics, config);
+            assignments, progress, metrics, config, 1_000);
 
     @Test
     void theOpenWindowIsSavedOnlyOnceTheBatchInFlightIsDone() throws Exception {
         assignments.assigned(P0, PartitionAssignments.NO_STORED_OFFSET);
         windows.start(null);
-        windows.add(List.of(totals(4)));
+        windows.add(List.of(totals(4)), false);
         UniAssertSubscriber<Void> batch = consumer.consume(ConsumerRecords.empty()).subscribe()
                 .withSubscriber(UniAssertSubscriber.create());
 

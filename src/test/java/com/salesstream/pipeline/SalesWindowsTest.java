@@ -52,12 +52,12 @@ class SalesWindowsTest {
     void aSaveThatOutlastsHundredsOfWindowsLeavesTheStreamAliveAndQueuesNoEmptyWindows() {
         windows = start(Map.of("sales.pipeline.window", "10ms", "sales.pipeline.max-pending-windows", "1000000"));
         store.hold();
-        windows.add(batch(0, 3));
+        windows.add(batch(0, 3), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
 
         // 300 window periods while the save hangs; batches keep coming meanwhile.
         for (int offset = 1; offset <= 30; offset++) {
-            windows.add(batch(offset, 1));
+            windows.add(batch(offset, 1), false);
             sleep(Duration.ofMillis(100));
         }
         assertThat(progress.windowsFailure()).isNull();
@@ -77,9 +77,9 @@ class SalesWindowsTest {
     void batchesWaitWhileASaveRunsAndTheOpenWindowIsOverdueThenGoOn() {
         windows = start(Map.of("sales.pipeline.window", "50ms", "sales.pipeline.max-pending-windows", "2"));
         store.hold();
-        windows.add(batch(0, 1));
+        windows.add(batch(0, 1), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
-        windows.add(batch(1, 1));
+        windows.add(batch(1, 1), false);
 
         await().atMost(BOUND).until(() -> !windows.awaitRoom().subscribeAsCompletionStage().isDone());
         CompletableFuture<Void> held = windows.awaitRoom().subscribeAsCompletionStage();
@@ -99,16 +99,50 @@ class SalesWindowsTest {
             wide.add(order(LocalDateTime.of(2026, 1, day, 0, 0)), day);
         }
 
-        windows.add(List.of(wide));
+        windows.add(List.of(wide), false);
 
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
         assertThat(WindowTotals.quantities(store.saves.get(0).partitions())).hasSize(5);
     }
 
     @Test
+    void aWindowThatCaughtUpWithABacklogClosesAtTheFirstShortPoll() {
+        windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.catch-up-window", "0s"));
+        windows.add(batch(0, 2), true);
+        windows.add(batch(2, 2), true);
+        await().during(HELD).atMost(BOUND).until(() -> store.saves.isEmpty());
+
+        windows.add(batch(4, 1), false);
+
+        await().atMost(BOUND).until(() -> store.saves.size() == 1);
+        assertThat(store.saves.get(0).partitions()).singleElement()
+                .satisfies(totals -> assertThat(totals.lastOffset).isEqualTo(4))
+                .satisfies(totals -> assertThat(totals.orders).isEqualTo(5));
+    }
+
+    @Test
+    void shortPollsWithoutABacklogKeepTheWindowOpenUntilItsTick() {
+        windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.catch-up-window", "0s"));
+        for (int offset = 0; offset < 5; offset++) {
+            windows.add(batch(offset, 1), false);
+        }
+
+        await().during(HELD).atMost(BOUND).until(() -> store.saves.isEmpty());
+    }
+
+    @Test
+    void aCaughtUpWindowYoungerThanTheCatchUpWindowStaysOpen() {
+        windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.catch-up-window", "1h"));
+        windows.add(batch(0, 2), true);
+        windows.add(batch(2, 1), false);
+
+        await().during(HELD).atMost(BOUND).until(() -> store.saves.isEmpty());
+    }
+
+    @Test
     void stoppingSavesTheOpenWindow() {
         windows = start(Map.of("sales.pipeline.window", "1h"));
-        windows.add(batch(0, 4));
+        windows.add(batch(0, 4), false);
 
         windows.stop();
 
@@ -121,9 +155,9 @@ class SalesWindowsTest {
     void stoppingWhileASaveRunsLetsItFinishThenSavesTheRest() throws Exception {
         windows = start(Map.of("sales.pipeline.window", "50ms"));
         store.hold();
-        windows.add(batch(0, 2));
+        windows.add(batch(0, 2), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
-        windows.add(batch(1, 3));
+        windows.add(batch(1, 3), false);
 
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(windows::stop);
         sleep(Duration.ofMillis(300));
@@ -143,14 +177,14 @@ class SalesWindowsTest {
     void aStreamOfBatchesStallsWhileTheOverdueSaveRunsThenDeliversEveryOrder() {
         windows = start(Map.of("sales.pipeline.window", "50ms", "sales.pipeline.max-pending-windows", "2"));
         store.hold();
-        windows.add(batch(0, 1));
+        windows.add(batch(0, 1), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
         await().atMost(BOUND).until(() -> !windows.awaitRoom().subscribeAsCompletionStage().isDone());
 
         // The consumer's shape (OrderConsumer.store): each batch waits for room, then is added.
         AssertSubscriber<Integer> batches = Multi.createFrom().range(1, 11)
                 .onItem().call(offset -> windows.awaitRoom())
-                .invoke(offset -> windows.add(batch(offset, 1)))
+                .invoke(offset -> windows.add(batch(offset, 1), false))
                 .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         await().during(HELD).atMost(BOUND).until(() -> batches.getItems().isEmpty());
         batches.assertNotTerminated();
@@ -167,10 +201,10 @@ class SalesWindowsTest {
     void aFullWindowHoldsBatchesWhileASaveRunsAndIsSavedRightAfterIt() {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "2"));
         store.hold();
-        windows.add(wide(0, 2));
+        windows.add(wide(0, 2), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
 
-        windows.add(wide(2, 2));
+        windows.add(wide(2, 2), false);
         CompletableFuture<Void> held = windows.awaitRoom().subscribeAsCompletionStage();
         await().during(HELD).atMost(BOUND).until(() -> !held.isDone());
 
@@ -190,12 +224,12 @@ class SalesWindowsTest {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "1"));
         store.failNext(new IllegalStateException("a save MySQL refused"));
 
-        windows.add(batch(0, 1));
+        windows.add(batch(0, 1), false);
 
         await().atMost(BOUND).until(() -> resync.healed.size() == 1);
         assertThat(resync.healed).containsExactly(List.of(P0));
         assertThat(progress.windowsFailure()).isNull();
-        windows.add(batch(1, 1));
+        windows.add(batch(1, 1), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 2);
     }
 
@@ -204,9 +238,9 @@ class SalesWindowsTest {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "1",
                 "sales.pipeline.shutdown-timeout", "200ms"));
         store.hold();
-        windows.add(batch(0, 1));
+        windows.add(batch(0, 1), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
-        windows.add(batch(1, 1));
+        windows.add(batch(1, 1), false);
         long started = System.nanoTime();
 
         CompletableFuture.runAsync(windows::stop).get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
@@ -220,7 +254,7 @@ class SalesWindowsTest {
     void revokingAPartitionStopsCountingItAtOnceAndWaitsForTheSaveInProgress() throws Exception {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "1"));
         store.hold();
-        windows.add(batch(0, 1));
+        windows.add(batch(0, 1), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
 
         CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> listener().onPartitionsRevoked(null, List.of(P0)));
@@ -237,7 +271,7 @@ class SalesWindowsTest {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "1",
                 "sales.pipeline.rebalance-timeout", "150ms"));
         store.hold();
-        windows.add(batch(0, 1));
+        windows.add(batch(0, 1), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
         long started = System.nanoTime();
 
@@ -251,7 +285,7 @@ class SalesWindowsTest {
     @Test
     void aRevocationDoesNotWaitForTheOpenWindow() throws Exception {
         windows = start(Map.of("sales.pipeline.window", "1h"));
-        windows.add(batch(0, 3));
+        windows.add(batch(0, 3), false);
 
         // The rebalance timeout is a minute: returning within the bound means it did not wait.
         CompletableFuture.runAsync(() -> listener().onPartitionsRevoked(null, List.of(P0))).get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
@@ -263,9 +297,9 @@ class SalesWindowsTest {
     void aBatchThatStopsWaitingForRoomLeavesTheOthersWaiting() {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "1"));
         store.hold();
-        windows.add(batch(0, 1));
+        windows.add(batch(0, 1), false);
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
-        windows.add(batch(1, 1)); // full while the save runs: held, and no tick comes to change that
+        windows.add(batch(1, 1), false); // full while the save runs: held, and no tick comes to change that
         CompletableFuture<Void> gaveUp = windows.awaitRoom().subscribeAsCompletionStage();
         CompletableFuture<Void> waiting = windows.awaitRoom().subscribeAsCompletionStage();
 
