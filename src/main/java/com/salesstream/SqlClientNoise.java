@@ -13,13 +13,14 @@ import io.quarkus.logging.LoggingFilter;
  * Vert.x reports "Uncaught exception ... Result is already complete" (vertx-sql-client#1706); the failure itself
  * reached the caller and was retried;</li>
  * <li>each connection factory of the pool asks for its own client metrics under the same name, and Micrometer warns
- * that the {@code mysql.queue.size} gauge is registered already: the first one is kept, which is all there is.</li>
+ * once that a {@code mysql.*} gauge ({@code queue.size}, {@code current}) is registered already: the first one is
+ * kept.</li>
  * </ul>
  */
 @LoggingFilter(name = "sql-client-noise")
 public final class SqlClientNoise implements Filter {
 
-    private static final String DUPLICATE_GAUGE = "This Gauge has been already registered (MeterId{name='mysql.queue.size'";
+    private static final String DUPLICATE_GAUGE = "This Gauge has been already registered (MeterId{name='mysql.";
 
     private final SimpleFormatter formatter = new SimpleFormatter();
 

@@ -29,8 +29,9 @@ import io.smallrye.mutiny.subscription.Cancellable;
 /**
  * Sums the stored orders into processing windows and saves each closed window's aggregates. Windows close on ticks
  * aligned to the wall clock (every {@code sales.pipeline.window}), or early: once the open one holds
- * {@code max-window-keys} keys, or once the consumer has caught up with a backlog (a short poll after full ones)
- * and the window is at least {@code catch-up-window} old. Batches arrive already summed per partition, so a window holds a few sums, never
+ * {@code max-window-keys} keys, or once the consumer has caught up with a backlog (a short poll after full ones, or
+ * no poll for a quarter of {@code catch-up-window}: the backlog ended on a full one) and the window is at least
+ * {@code catch-up-window} old. Batches arrive already summed per partition, so a window holds a few sums, never
  * the orders. One window is saved at a time: a tick that comes while a save is still running is dropped and the
  * open window simply keeps summing (no empty window queues up behind the save), and once it is overdue by
  * {@code max-pending-windows} periods, or full, new batches wait ({@link #awaitRoom()}) until the save is done.
@@ -59,6 +60,7 @@ public class SalesWindows {
     /** The open window holds a full poll: the consumer was behind. */
     private boolean backlog;
     private long openedAt = System.nanoTime();
+    private long lastAdded = System.nanoTime();
     /** Set by {@link #stop}: from then on only the last window is saved. */
     private boolean stopped;
     private CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
@@ -82,7 +84,8 @@ public class SalesWindows {
         Multi<Long> closes = Multi.createBy().merging().streams(
                 Multi.createFrom().ticks().startingAfter(untilNextBoundary(config.window(), System.currentTimeMillis()))
                         .every(config.window()),
-                earlyCloses);
+                earlyCloses,
+                Multi.createFrom().ticks().every(idleAfter()).select().where(tick -> caughtUpWhileIdle()));
         ticks = closes.onOverflow().invoke(this::closeDue).drop()
                 .onItem().transformToUniAndConcatenate(close -> saveOpen(false))
                 .subscribe().with(saved -> {
@@ -115,6 +118,7 @@ public class SalesWindows {
         CompletableFuture<Void> released;
         synchronized (this) {
             open.add(batch);
+            lastAdded = System.nanoTime();
             backlog |= fullPoll;
             boolean caughtUp = backlog && !fullPoll && System.nanoTime() - openedAt >= config.catchUpWindow().toNanos();
             closeEarly = (open.keys() >= config.maxWindowKeys() || caughtUp) && !earlyCloseRequested;
@@ -127,6 +131,20 @@ public class SalesWindows {
         if (closeEarly) {
             earlyCloses.onNext(System.nanoTime());
         }
+    }
+
+    /** No poll for this long after a backlog: the consumer is at the end of the log. */
+    private Duration idleAfter() {
+        return Duration.ofMillis(Math.max(10, config.catchUpWindow().toMillis() / 4));
+    }
+
+    /** Requests the catch-up close when the backlog ended on a full poll, so no short one came to request it. */
+    private synchronized boolean caughtUpWhileIdle() {
+        long now = System.nanoTime();
+        boolean close = backlog && !earlyCloseRequested && now - lastAdded >= idleAfter().toNanos()
+                && now - openedAt >= config.catchUpWindow().toNanos();
+        earlyCloseRequested |= close;
+        return close;
     }
 
     /** Waits for the window being saved, so a revoked partition's offsets are final before another owner reads them. */

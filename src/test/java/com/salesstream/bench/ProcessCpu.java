@@ -1,0 +1,47 @@
+package com.salesstream.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time of the service and of each local server over one benchmark phase, from {@code /proc/<pid>/stat}, for the
+ * capacity model (docs/CAPACITY.md): what 1,000 orders cost each of them.
+ */
+final class ProcessCpu {
+
+    /** Linux's USER_HZ: utime and stime are counted in 1/100 s. */
+    private static final double TICKS_PER_SECOND = 100;
+
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, Long> startTicks = new LinkedHashMap<>();
+
+    ProcessCpu(long servicePid) throws IOException {
+        pids.put("service", servicePid);
+        for (String server : new String[] { "kafka", "cassandra", "mariadb" }) {
+            pids.put(server, Long.parseLong(Files.readString(Path.of(".local", server, server + ".pid")).trim()));
+        }
+        pids.forEach((name, pid) -> startTicks.put(name, ticks(pid)));
+    }
+
+    /** CPU seconds per 1,000 orders since this meter was made, per process, as one line. */
+    String perThousand(long orders) {
+        StringBuilder line = new StringBuilder("CPU s per 1,000 orders  ");
+        pids.forEach((name, pid) -> line.append(String.format(" %s %.3f", name,
+                (ticks(pid) - startTicks.get(name)) / TICKS_PER_SECOND / orders * 1000)));
+        return line.toString();
+    }
+
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the CPU time of process " + pid, e);
+        }
+    }
+}
