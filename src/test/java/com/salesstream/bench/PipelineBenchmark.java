@@ -38,7 +38,9 @@ import com.salesstream.servers.LocalServers;
  * <li>the service's peak RSS over the whole run.</li>
  * </ol>
  * Not a test: it prints figures. {@code bin/benchmark N --throughput-only} skips the latency phases,
- * {@code --latency-only} the raw and throughput phases. Each measured phase starts once Cassandra has no compaction
+ * {@code --latency-only} the raw and throughput phases; {@code --instances K} runs the throughput phase with K
+ * instances on one consumer group: the second and later join one second apart once the first row is stored, the
+ * last one leaves (SIGTERM) three seconds after that, and each instance's share is printed. Each measured phase starts once Cassandra has no compaction
  * left from the one before.
  */
 public final class PipelineBenchmark {
@@ -60,12 +62,13 @@ public final class PipelineBenchmark {
     private final List<LocalDate> days = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        String only = args.length > 1 ? args[1] : "";
-        new PipelineBenchmark().run(count, !only.equals("--latency-only"), !only.equals("--throughput-only"));
+        List<String> options = List.of(args);
+        int count = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 200_000;
+        int instances = options.contains("--instances") ? Integer.parseInt(options.get(options.indexOf("--instances") + 1)) : 1;
+        new PipelineBenchmark().run(count, !options.contains("--latency-only"), !options.contains("--throughput-only"), instances);
     }
 
-    private void run(int count, boolean throughput, boolean latency) throws Exception {
+    private void run(int count, boolean throughput, boolean latency, int instances) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
             try {
@@ -82,13 +85,9 @@ public final class PipelineBenchmark {
                 System.out.printf("preloaded %,d orders into %s (%d partitions)%n", preloaded.size(), topic, PARTITIONS);
                 awaitNoCompaction();
 
-                try (ServiceProcess service = ServiceProcess.start("benchmark-service", Map.of(
-                        "sales.topic", topic,
-                        "sales.pipeline.group-id", "bench-" + topic,
-                        "sales.generator.enabled", "false",
-                        "sales.cassandra.keyspace", KEYSPACE))) {
+                try (ServiceProcess service = ServiceProcess.start("benchmark-service", serviceConfig())) {
                     if (throughput) {
-                        throughput(service, preloaded, rawLimit);
+                        throughput(service, preloaded, rawLimit, instances);
                     }
                     for (int rate : latency ? List.of(1_000, 5_000) : List.<Integer> of()) {
                         awaitNoCompaction();
@@ -111,12 +110,34 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Time to the first stored row and to exact totals of the preloaded orders; called as the service starts. */
-    private void throughput(ServiceProcess service, List<Order> preloaded, double rawLimit) throws Exception {
+    private Map<String, String> serviceConfig() {
+        return Map.of("sales.topic", topic, "sales.pipeline.group-id", "bench-" + topic,
+                "sales.generator.enabled", "false", "sales.cassandra.keyspace", KEYSPACE);
+    }
+
+    /**
+     * Time to the first stored row and to exact totals of the preloaded orders; called as the service starts. More
+     * instances join and one leaves meanwhile (see the class comment).
+     */
+    private void throughput(ServiceProcess service, List<Order> preloaded, double rawLimit, int instances) throws Exception {
         ProcessCpu cpu = new ProcessCpu(service.pid());
         long started = System.nanoTime();
         long startedMillis = System.currentTimeMillis();
         long firstRow = waitUntil(service, this::anyStored);
+        List<ServiceProcess> all = new ArrayList<>(List.of(service));
+        for (int instance = 2; instance <= instances; instance++) {
+            Thread.sleep(1_000);
+            all.add(ServiceProcess.start("benchmark-service-" + instance, serviceConfig()));
+        }
+        for (ServiceProcess member : all) {
+            waitUntil(member, member::isReady);
+        }
+        ServiceProcess leaving = instances > 1 ? all.get(all.size() - 1) : null;
+        if (leaving != null) {
+            Thread.sleep(3_000);
+            System.out.printf("instance %d leaves after %,.0f orders%n", instances, leaving.metric("sales_orders_consumed_total"));
+            leaving.stop(Duration.ofSeconds(30));
+        }
         waitUntil(service, exact(preloaded));
         long exactMillis = System.currentTimeMillis();
         double seconds = (exactMillis - startedMillis) / 1000.0;
@@ -130,6 +151,16 @@ public final class PipelineBenchmark {
         System.out.printf("end-to-end throughput    %,8.0f orders/s = %.0f %% of the raw Cassandra limit (%,.0f writes/s)%n",
                 count / seconds, 100 * count / seconds / rawLimit, rawLimit);
         System.out.println(cpu.perThousand(count));
+        for (int instance = 1; instance <= all.size(); instance++) {
+            ServiceProcess member = all.get(instance - 1);
+            if (member != leaving) {
+                System.out.printf("instance %d: %,.0f orders consumed (re-reads included), peak RSS %d MB%n", instance,
+                        member.metric("sales_orders_consumed_total"), member.peakRssKb() / 1024);
+            }
+        }
+        for (ServiceProcess member : all.subList(1, all.size())) {
+            member.close();
+        }
     }
 
     /** Waits until Cassandra runs no compaction, so that a phase does not pay for the one before. */

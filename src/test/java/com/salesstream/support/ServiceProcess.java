@@ -80,6 +80,15 @@ public final class ServiceProcess implements AutoCloseable {
         return health("live").startsWith("200 ");
     }
 
+    /** The value of a Prometheus sample of /q/metrics, e.g. {@code sales_orders_consumed_total}; 0 when absent. */
+    public double metric(String sample) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().lines()
+                .filter(line -> line.startsWith(sample + " ") || line.startsWith(sample + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** "STATUS BODY" of /q/health/{kind}, or "-1 " when it does not answer. */
     public String health(String kind) {
         try {
