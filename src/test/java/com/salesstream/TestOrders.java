@@ -17,6 +17,39 @@ import com.salesstream.order.Order;
  */
 public final class TestOrders {
 
+    /**
+     * Each suite's own order ids (a random start within 10^12 of its base, far above the generator's) and days (a
+     * random one of its own ten years), so that no two suites, and no two runs, read each other's orders.
+     */
+    public enum Suite {
+        RESILIENCE(6_000_000_000_000_000L, 1930),
+        BENCHMARK(5_000_000_000_000_000L, 1940),
+        DELIVERY(7_000_000_000_000_000L, 1960),
+        PIPELINE(9_000_000_000_000_000L, 1990),
+        /** Today's orders and a past day's: the API reads both. */
+        API(8_000_000_000_000_000L, 1800),
+        /** An order of a product added to the catalog while the service runs. */
+        CATALOG(8_200_000_000_000_000L, 1700),
+        /** Today's orders only: the dashboard shows today. */
+        DASHBOARD(8_500_000_000_000_000L, 1600);
+
+        private final long ids;
+        private final int firstYear;
+
+        Suite(long ids, int firstYear) {
+            this.ids = ids;
+            this.firstYear = firstYear;
+        }
+
+        public long firstId() {
+            return ids + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+        }
+
+        public LocalDate randomDay() {
+            return LocalDate.of(firstYear, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(3_650));
+        }
+    }
+
     private TestOrders() {
     }
 
@@ -39,11 +72,6 @@ public final class TestOrders {
         return onDay(now.toLocalDate(), firstId, count).stream().map(order -> new Order(order.orderId(), now,
                 order.platformId(), order.productId(), order.quantity(), order.customerId(), order.paymentMethod()))
                 .toList();
-    }
-
-    /** A random day between {@code from} and 10,000 days later. */
-    public static LocalDate randomDay(LocalDate from) {
-        return from.plusDays(ThreadLocalRandom.current().nextInt(10_000));
     }
 
     /** Quantities per "platform/product", the way the SPEC's exactness rule sums them for one day. */

@@ -16,7 +16,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
@@ -105,7 +104,7 @@ class DashboardQuarkusTest {
         Object marker = browser.executeScript("return window.marker = 'same page';");
 
         LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
-        List<Order> orders = TestOrders.now(8_500_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), 50);
+        List<Order> orders = TestOrders.now(TestOrders.Suite.DASHBOARD.firstId(), 50);
         BigDecimal before = shown("total-sales");
         LocalKafkaTopics.produce(companion, topic, codec, orders);
 

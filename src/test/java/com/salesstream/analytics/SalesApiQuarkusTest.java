@@ -94,7 +94,7 @@ class SalesApiQuarkusTest {
 
     @Test
     void dailyTotalsOfAPastDayAreExactlyItsOrders() {
-        LocalDate day = TestOrders.randomDay(LocalDate.of(1800, 1, 1));
+        LocalDate day = TestOrders.Suite.API.randomDay();
         List<Order> orders = TestOrders.onDay(day, firstId(), 300);
         Map<String, BigDecimal[]> expected = TestCatalog.figures(orders);
 
@@ -127,8 +127,8 @@ class SalesApiQuarkusTest {
     @Test
     void aProductAddedToTheCatalogIsValidWithoutARestart() {
         int product = 9_000 + ThreadLocalRandom.current().nextInt(1_000);
-        LocalDate day = TestOrders.randomDay(LocalDate.of(1700, 1, 1));
-        Order order = new Order(firstId(), day.atTime(12, 0), 2, product, 3, 7, "paypal");
+        LocalDate day = TestOrders.Suite.CATALOG.randomDay();
+        Order order = new Order(TestOrders.Suite.CATALOG.firstId(), day.atTime(12, 0), 2, product, 3, 7, "paypal");
         try {
             mysql.preparedQuery("INSERT INTO dim_product (product_id, product_name, cost_price, category_id) VALUES (?, ?, ?, ?)")
                     .execute(Tuple.of(product, "Test Lantern", new BigDecimal("12.50"), 3)).await().atMost(WITHIN);
@@ -194,7 +194,7 @@ class SalesApiQuarkusTest {
 
 
     private static long firstId() {
-        return 8_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+        return TestOrders.Suite.API.firstId();
     }
 
 

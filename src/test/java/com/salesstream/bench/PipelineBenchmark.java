@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,7 +57,7 @@ public final class PipelineBenchmark {
     private final LocalStores stores = new LocalStores();
     private final CqlSession cassandra = stores.cassandra();
     private final String topic = "sales_orders_bench_" + System.currentTimeMillis();
-    private long nextId = 6_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+    private long nextId = TestOrders.Suite.BENCHMARK.firstId();
     private final List<LocalDate> days = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -125,41 +124,45 @@ public final class PipelineBenchmark {
         long startedMillis = System.currentTimeMillis();
         long firstRow = waitUntil(service, this::anyStored);
         List<ServiceProcess> all = new ArrayList<>(List.of(service));
-        for (int instance = 2; instance <= instances; instance++) {
-            Thread.sleep(1_000);
-            all.add(ServiceProcess.start("benchmark-service-" + instance, serviceConfig()));
-        }
-        for (ServiceProcess member : all) {
-            waitUntil(member, member::isReady);
-        }
-        ServiceProcess leaving = instances > 1 ? all.get(all.size() - 1) : null;
-        if (leaving != null) {
-            Thread.sleep(3_000);
-            System.out.printf("instance %d leaves after %,.0f orders%n", instances, leaving.metric("sales_orders_consumed_total"));
-            leaving.stop(Duration.ofSeconds(30));
-        }
-        waitUntil(service, exact(preloaded));
-        long exactMillis = System.currentTimeMillis();
-        double seconds = (exactMillis - startedMillis) / 1000.0;
-        double lastRow = (lastWriteMillis(preloaded) - startedMillis) / 1000.0;
-        int count = preloaded.size();
-        System.out.printf("%n== Throughput: %,d preloaded orders, default window%n", count);
-        System.out.printf("first row stored         %8.2f s after the service process started%n", seconds(started, firstRow));
-        System.out.printf("all in Cassandra         %8.2f s (last write time; %,d of %,d rows)%n", lastRow,
-                stores.storedOrders(KEYSPACE, preloaded.get(0).orderId(), count), count);
-        System.out.printf("MySQL totals exact       %8.2f s, %.2f s after the last Cassandra row%n", seconds, seconds - lastRow);
-        System.out.printf("end-to-end throughput    %,8.0f orders/s = %.0f %% of the raw Cassandra limit (%,.0f writes/s)%n",
-                count / seconds, 100 * count / seconds / rawLimit, rawLimit);
-        System.out.println(cpu.perThousand(count));
-        for (int instance = 1; instance <= all.size(); instance++) {
-            ServiceProcess member = all.get(instance - 1);
-            if (member != leaving) {
-                System.out.printf("instance %d: %,.0f orders consumed (re-reads included), peak RSS %d MB%n", instance,
-                        member.metric("sales_orders_consumed_total"), member.peakRssKb() / 1024);
+        try {
+            for (int instance = 2; instance <= instances; instance++) {
+                Thread.sleep(1_000);
+                all.add(ServiceProcess.start("benchmark-service-" + instance, serviceConfig()));
             }
-        }
-        for (ServiceProcess member : all.subList(1, all.size())) {
-            member.close();
+            for (ServiceProcess member : all) {
+                waitUntil(member, member::isReady);
+            }
+            ServiceProcess leaving = instances > 1 ? all.get(all.size() - 1) : null;
+            if (leaving != null) {
+                Thread.sleep(3_000);
+                System.out.printf("instance %d leaves after %,.0f orders%n", instances, leaving.metric("sales_orders_consumed_total"));
+                leaving.stop(Duration.ofSeconds(30));
+            }
+            waitUntil(service, exact(preloaded));
+            long exactMillis = System.currentTimeMillis();
+            double seconds = (exactMillis - startedMillis) / 1000.0;
+            double lastRow = (lastWriteMillis(preloaded) - startedMillis) / 1000.0;
+            int count = preloaded.size();
+            System.out.printf("%n== Throughput: %,d preloaded orders, default window%n", count);
+            System.out.printf("first row stored         %8.2f s after the service process started%n", seconds(started, firstRow));
+            System.out.printf("all in Cassandra         %8.2f s (last write time; %,d of %,d rows)%n", lastRow,
+                    stores.storedOrders(KEYSPACE, preloaded.get(0).orderId(), count), count);
+            System.out.printf("MySQL totals exact       %8.2f s, %.2f s after the last Cassandra row%n", seconds, seconds - lastRow);
+            System.out.printf("end-to-end throughput    %,8.0f orders/s = %.0f %% of the raw Cassandra limit (%,.0f writes/s)%n",
+                    count / seconds, 100 * count / seconds / rawLimit, rawLimit);
+            System.out.println(cpu.perThousand(count));
+            for (int instance = 1; instance <= all.size(); instance++) {
+                ServiceProcess member = all.get(instance - 1);
+                if (member != leaving) {
+                    System.out.printf("instance %d: %,.0f orders consumed (re-reads included), peak RSS %d MB%n", instance,
+                            member.metric("sales_orders_consumed_total"), member.peakRssKb() / 1024);
+                }
+            }
+        } finally {
+            // Also when a step fails: an instance left running would load the servers of whatever runs next.
+            for (ServiceProcess member : all.subList(1, all.size())) {
+                member.close();
+            }
         }
     }
 
@@ -189,7 +192,7 @@ public final class PipelineBenchmark {
         long started = 0;
         long deadline = Long.MAX_VALUE;
         while (System.nanoTime() < deadline) {
-            for (Order order : TestOrders.onDay(LocalDate.of(1949, 1, 1), nextId += count, count)) {
+            for (Order order : TestOrders.onDay(TestOrders.Suite.BENCHMARK.randomDay(), nextId += count, count)) {
                 inFlight.acquire();
                 cassandra.executeAsync(insert.bind(order.orderId(), order.createdAt().toInstant(ZoneOffset.UTC),
                         order.platformId(), order.productId(), order.quantity(), order.customerId(),
@@ -254,7 +257,7 @@ public final class PipelineBenchmark {
     }
 
     private List<Order> orders(int count) {
-        LocalDate day = TestOrders.randomDay(LocalDate.of(1950, 1, 1));
+        LocalDate day = TestOrders.Suite.BENCHMARK.randomDay();
         days.add(day);
         List<Order> orders = TestOrders.onDay(day, nextId, count);
         nextId += count;

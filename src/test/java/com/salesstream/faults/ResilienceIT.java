@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -80,7 +79,7 @@ class ResilienceIT {
         run = UUID.randomUUID().toString().substring(0, 8);
         topic = "sales_orders_it_" + run;
         group = "sales-it-" + run;
-        day = TestOrders.randomDay(LocalDate.of(1930, 1, 1));
+        day = TestOrders.Suite.RESILIENCE.randomDay();
         admin = Admin.create(Map.<String, Object> of("bootstrap.servers", LocalServers.KAFKA));
         account = MysqlAccounts.create("sales_it_" + run);
     }
@@ -404,7 +403,7 @@ class ResilienceIT {
     }
 
     private List<Order> orders(int count) {
-        List<Order> orders = TestOrders.onDay(day, 6_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), count);
+        List<Order> orders = TestOrders.onDay(day, TestOrders.Suite.RESILIENCE.firstId(), count);
         written.add(orders);
         return orders;
     }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -51,7 +50,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 class PipelineQuarkusTest {
 
     /** Orders this test produces get ids from here on, far above the generator's, and a day of their own. */
-    private static final long TEST_IDS = 9_000_000_000_000_000L;
     private static final Duration STORED_WITHIN = Duration.ofSeconds(60);
 
     @InjectKafkaCompanion
@@ -87,7 +85,7 @@ class PipelineQuarkusTest {
         // 200 days x 80 platform/product pairs: about 16,000 rows in one window, 80,000 placeholders in one INSERT.
         LocalDate first = unusedDay();
         List<Order> orders = new ArrayList<>();
-        long firstId = TEST_IDS + ThreadLocalRandom.current().nextLong(1_000_000_000_000L);
+        long firstId = TestOrders.Suite.PIPELINE.firstId();
         for (int day = 0; day < 200; day++) {
             orders.addAll(TestOrders.onDay(first.plusDays(day), firstId + orders.size(), 100));
         }
@@ -200,11 +198,11 @@ class PipelineQuarkusTest {
     }
 
     private static LocalDate unusedDay() {
-        return TestOrders.randomDay(LocalDate.of(1990, 1, 1));
+        return TestOrders.Suite.PIPELINE.randomDay();
     }
 
     private static List<Order> randomOrders(int count, LocalDate day) {
-        return TestOrders.onDay(day, TEST_IDS + ThreadLocalRandom.current().nextLong(1_000_000_000_000L), count);
+        return TestOrders.onDay(day, TestOrders.Suite.PIPELINE.firstId(), count);
     }
 
     private static Order withQuantity(Order order, int quantity) {
