@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -132,9 +133,10 @@ public final class LocalServers {
     boolean status(List<String> lines, String... names) {
         boolean up = true;
         for (Server server : chosen(names)) {
-            String line = server.status();
-            lines.add(line);
-            up &= line.contains(" up ");
+            Optional<ProcessHandle> process = server.process();
+            boolean ready = process.isPresent() && server.ready();
+            lines.add(server.status(process, ready));
+            up &= ready;
         }
         return up;
     }

@@ -141,10 +141,10 @@ abstract class Server {
         }
     }
 
-    String status() {
-        Optional<ProcessHandle> process = process();
+    /** A status line from what the caller found: our process, if any, and whether it answers. */
+    String status(Optional<ProcessHandle> process, boolean ready) {
         if (process.isPresent()) {
-            return String.format("%-10s %s (pid %d, 127.0.0.1:%d)", name + ":", ready() ? "up" : "starting",
+            return String.format("%-10s %s (pid %d, 127.0.0.1:%d)", name + ":", ready ? "up" : "starting",
                     process.get().pid(), ports.get(0));
         }
         return String.format("%-10s down%s", name + ":", listening(ports.get(0))
