@@ -30,8 +30,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * Sums the stored orders into processing windows and saves each closed window's aggregates. Windows close on ticks
  * aligned to the wall clock (every {@code sales.pipeline.window}), or early: once the open one holds
  * {@code max-window-keys} keys, or once the consumer has caught up with a backlog (a short poll after full ones, or
- * no poll for a quarter of {@code catch-up-window}: the backlog ended on a full one) and the window is at least
- * {@code catch-up-window} old. Batches arrive already summed per partition, so a window holds a few sums, never
+ * no poll for a quarter of {@code catch-up-window}: the backlog ended on a full one; full ones in this window or the
+ * one before) and the window is at least {@code catch-up-window} old. Batches arrive already summed per partition, so a window holds a few sums, never
  * the orders. One window is saved at a time: a tick that comes while a save is still running is dropped and the
  * open window simply keeps summing (no empty window queues up behind the save), and once it is overdue by
  * {@code max-pending-windows} periods, or full, new batches wait ({@link #awaitRoom()}) until the save is done.
@@ -59,6 +59,11 @@ public class SalesWindows {
     private boolean earlyCloseRequested;
     /** The open window holds a full poll: the consumer was behind. */
     private boolean backlog;
+    /**
+     * The window before held one: a short poll in the middle of a backlog (a fetch that brought fewer records) can
+     * close a window early, and the backlog's end may then come in short polls only.
+     */
+    private boolean backlogBefore;
     private long openedAt = System.nanoTime();
     private long lastAdded = System.nanoTime();
     /** Set by {@link #stop}: from then on only the last window is saved. */
@@ -120,7 +125,8 @@ public class SalesWindows {
             open.add(batch);
             lastAdded = System.nanoTime();
             backlog |= fullPoll;
-            boolean caughtUp = backlog && !fullPoll && System.nanoTime() - openedAt >= config.catchUpWindow().toNanos();
+            boolean caughtUp = (backlog || backlogBefore) && !fullPoll
+                    && System.nanoTime() - openedAt >= config.catchUpWindow().toNanos();
             closeEarly = (open.keys() >= config.maxWindowKeys() || caughtUp) && !earlyCloseRequested;
             if (closeEarly) {
                 earlyCloseRequested = true;
@@ -141,7 +147,7 @@ public class SalesWindows {
     /** Requests the catch-up close when the backlog ended on a full poll, so no short one came to request it. */
     private synchronized boolean caughtUpWhileIdle() {
         long now = System.nanoTime();
-        boolean close = backlog && !earlyCloseRequested && now - lastAdded >= idleAfter().toNanos()
+        boolean close = (backlog || backlogBefore) && !earlyCloseRequested && now - lastAdded >= idleAfter().toNanos()
                 && now - openedAt >= config.catchUpWindow().toNanos();
         earlyCloseRequested |= close;
         return close;
@@ -211,6 +217,8 @@ public class SalesWindows {
             closed = open;
             open = new WindowTotals();
             openedAt = System.nanoTime();
+            // One window on only: after a backlog, steady short polls go back to one window per period.
+            backlogBefore = backlog;
             backlog = false;
             overdue = 0;
             earlyCloseRequested = false;

@@ -134,6 +134,24 @@ class SalesWindowsTest {
     }
 
     @Test
+    void aBacklogWhoseEndComesInShortPollsAfterAnEarlyCloseClosesTheNextWindowTooAndNoMore() {
+        windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.catch-up-window", "100ms"));
+        windows.add(batch(0, 2), true);
+        sleep(Duration.ofMillis(120));
+        // A short fetch in the middle of the backlog: the window is old enough, so it closes.
+        windows.add(batch(2, 1), false);
+        await().atMost(BOUND).until(() -> store.saves.size() == 1);
+        // The rest of the backlog, in short polls only.
+        windows.add(batch(3, 1), false);
+        windows.add(batch(4, 1), false);
+
+        await().atMost(BOUND).until(() -> store.saves.size() == 2);
+        assertThat(savedOrders()).isEqualTo(5);
+        windows.add(batch(5, 1), false);
+        await().during(HELD.multipliedBy(3)).atMost(BOUND).until(() -> store.saves.size() == 2);
+    }
+
+    @Test
     void shortPollsWithoutABacklogKeepTheWindowOpenUntilItsTick() {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.catch-up-window", "0s"));
         for (int offset = 0; offset < 5; offset++) {

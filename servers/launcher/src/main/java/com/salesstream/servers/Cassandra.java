@@ -1,6 +1,7 @@
 package com.salesstream.servers;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,13 @@ final class Cassandra extends Server {
 
     private final ServerJars jars;
 
+    /**
+     * LOCAL_CASSANDRA=stock: without the tuned section of cassandra.yaml and with upstream's heap size, to measure
+     * the pipeline against a stock-configured node (bin/benchmark).
+     */
+    private static final boolean STOCK = "stock".equals(System.getenv("LOCAL_CASSANDRA"));
+    private static final String TUNED = "# Tuned for a 2-core box";
+
     Cassandra(Path local, ServerJars jars) {
         super("cassandra", local, List.of(PORT, STORAGE_PORT, JMX_PORT), Duration.ofSeconds(150), "logs/system.log");
         this.jars = jars;
@@ -38,6 +46,15 @@ final class Cassandra extends Server {
             Files.createDirectories(dir.resolve(folder));
         }
         Path yaml = jars.render("cassandra/cassandra.yaml", dir.resolve("cassandra.yaml"), Map.of("CASSANDRA_DIR", dir));
+        if (STOCK) {
+            String tuned = Files.readString(yaml);
+            int cut = tuned.indexOf(TUNED);
+            if (cut < 0) {
+                throw new IllegalStateException("servers/cassandra/cassandra.yaml has no section \"" + TUNED + "\"");
+            }
+            Files.writeString(yaml, tuned.substring(0, cut));
+            LocalServers.log("cassandra: stock configuration, heap " + upstreamHeapMegabytes() + " MiB");
+        }
         List<String> command = new ArrayList<>();
         // As root, Cassandra's mlockall would pin all its memory; without CAP_IPC_LOCK it only logs a warning.
         if ("root".equals(System.getProperty("user.name"))) {
@@ -48,7 +65,8 @@ final class Cassandra extends Server {
         try (Stream<String> lines = Files.lines(jars.config("cassandra/jvm17.options"))) {
             lines.map(String::strip).filter(line -> line.startsWith("-")).forEach(command::add);
         }
-        command.addAll(List.of("-Xms512m", "-Xmx512m", "-javaagent:" + jars.jar("cassandra", "jamm-"),
+        String heap = STOCK ? upstreamHeapMegabytes() + "m" : "512m";
+        command.addAll(List.of("-Xms" + heap, "-Xmx" + heap, "-javaagent:" + jars.jar("cassandra", "jamm-"),
                 "-Dcassandra-foreground=yes", "-Dcassandra.config=file://" + yaml, "-Dcassandra.storagedir=" + dir,
                 "-Dcassandra.logdir=" + dir.resolve("logs"),
                 "-Dlogback.configurationFile=" + jars.config("cassandra/logback.xml"),
@@ -57,6 +75,13 @@ final class Cassandra extends Server {
                 "-XX:HeapDumpPath=" + dir.resolve("logs"), "-XX:ErrorFile=" + dir.resolve("logs/hs_err_%p.log"),
                 "-cp", jars.classpath("cassandra"), "org.apache.cassandra.service.CassandraDaemon"));
         return command;
+    }
+
+    /** As upstream's cassandra-env.sh sizes the heap: max(min(RAM / 2, 1 GiB), min(RAM / 4, 8 GiB)). */
+    private static long upstreamHeapMegabytes() {
+        long ram = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() >> 20;
+        return Math.max(Math.min(ram / 2, 1024), Math.min(ram / 4, 8192));
     }
 
     @Override

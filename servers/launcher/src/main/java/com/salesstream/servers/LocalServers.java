@@ -55,7 +55,9 @@ public final class LocalServers {
               mariadb    127.0.0.1:3307, the project's own (not the machine's): database sales, user sales
 
             Jars come from Maven Central (servers/pom.xml); jars, data, logs and PID files live in .local/.
-            Environment: SALES_DB_PASSWORD (the sales user's, default sales), LOCAL_SERVERS_JAVA (the servers' java).""";
+            Environment: SALES_DB_PASSWORD (the sales user's, default sales), LOCAL_SERVERS_JAVA (the servers' java),
+            LOCAL_CASSANDRA=stock (Cassandra with upstream's heap, caches, memtables and concurrency instead of the
+            project's tuning, to benchmark against: LOCAL_CASSANDRA=stock bin/local-servers restart cassandra).""";
 
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
