@@ -31,8 +31,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * aligned to the wall clock (every {@code sales.pipeline.window}), or early: once the open one holds
  * {@code max-window-keys} keys, or once the consumer has caught up with a backlog (a short poll after full ones, or
  * no poll for a quarter of {@code catch-up-window}: the backlog ended on a full one; full ones in this window or the
- * one before) and the window is at least {@code catch-up-window} old. Batches arrive already summed per partition, so a window holds a few sums, never
- * the orders. One window is saved at a time: a tick that comes while a save is still running is dropped and the
+ * one before) and the window is at least {@code catch-up-window} old. Batches arrive already summed per partition,
+ * so a window holds a few sums, never the orders. One window is saved at a time: a tick that comes while a save is still running is dropped and the
  * open window simply keeps summing (no empty window queues up behind the save), and once it is overdue by
  * {@code max-pending-windows} periods, or full, new batches wait ({@link #awaitRoom()}) until the save is done.
  */
@@ -125,7 +125,7 @@ public class SalesWindows {
             open.add(batch);
             lastAdded = System.nanoTime();
             backlog |= fullPoll;
-            boolean caughtUp = (backlog || backlogBefore) && !fullPoll
+            boolean caughtUp = afterBacklog() && !fullPoll
                     && System.nanoTime() - openedAt >= config.catchUpWindow().toNanos();
             closeEarly = (open.keys() >= config.maxWindowKeys() || caughtUp) && !earlyCloseRequested;
             if (closeEarly) {
@@ -144,10 +144,15 @@ public class SalesWindows {
         return Duration.ofMillis(Math.max(10, config.catchUpWindow().toMillis() / 4));
     }
 
+    /** This window or the one before held a full poll. Called under the lock. */
+    private boolean afterBacklog() {
+        return backlog || backlogBefore;
+    }
+
     /** Requests the catch-up close when the backlog ended on a full poll, so no short one came to request it. */
     private synchronized boolean caughtUpWhileIdle() {
         long now = System.nanoTime();
-        boolean close = (backlog || backlogBefore) && !earlyCloseRequested && now - lastAdded >= idleAfter().toNanos()
+        boolean close = afterBacklog() && !earlyCloseRequested && now - lastAdded >= idleAfter().toNanos()
                 && now - openedAt >= config.catchUpWindow().toNanos();
         earlyCloseRequested |= close;
         return close;

@@ -46,6 +46,7 @@ final class Cassandra extends Server {
             Files.createDirectories(dir.resolve(folder));
         }
         Path yaml = jars.render("cassandra/cassandra.yaml", dir.resolve("cassandra.yaml"), Map.of("CASSANDRA_DIR", dir));
+        String heap = STOCK ? upstreamHeapMegabytes() + "m" : "512m";
         if (STOCK) {
             String tuned = Files.readString(yaml);
             int cut = tuned.indexOf(TUNED);
@@ -53,7 +54,7 @@ final class Cassandra extends Server {
                 throw new IllegalStateException("servers/cassandra/cassandra.yaml has no section \"" + TUNED + "\"");
             }
             Files.writeString(yaml, tuned.substring(0, cut));
-            LocalServers.log("cassandra: stock configuration, heap " + upstreamHeapMegabytes() + " MiB");
+            LocalServers.log("cassandra: stock configuration, heap " + heap);
         }
         List<String> command = new ArrayList<>();
         // As root, Cassandra's mlockall would pin all its memory; without CAP_IPC_LOCK it only logs a warning.
@@ -65,7 +66,6 @@ final class Cassandra extends Server {
         try (Stream<String> lines = Files.lines(jars.config("cassandra/jvm17.options"))) {
             lines.map(String::strip).filter(line -> line.startsWith("-")).forEach(command::add);
         }
-        String heap = STOCK ? upstreamHeapMegabytes() + "m" : "512m";
         command.addAll(List.of("-Xms" + heap, "-Xmx" + heap, "-javaagent:" + jars.jar("cassandra", "jamm-"),
                 "-Dcassandra-foreground=yes", "-Dcassandra.config=file://" + yaml, "-Dcassandra.storagedir=" + dir,
                 "-Dcassandra.logdir=" + dir.resolve("logs"),
