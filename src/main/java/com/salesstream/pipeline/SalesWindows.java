@@ -29,8 +29,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 /**
  * Sums the stored orders into processing windows and saves each closed window's aggregates. Windows close on ticks
  * aligned to the wall clock (every {@code sales.pipeline.window}), or early: once the open one holds
- * {@code max-window-keys} keys, or once the consumer has caught up with a backlog (a short poll after full ones, or no poll
- * for a quarter of {@code catch-up-window}: the backlog ended on a full one; full ones in this window or the one
+ * {@code max-window-keys} keys, or once the consumer has caught up with a backlog (a short poll after full ones, or no
+ * poll for a quarter of {@code catch-up-window}: the backlog ended on a full one; full ones in this window or the one
  * before) and the window is at least {@code catch-up-window} old. Batches arrive already summed per partition, so a
  * window holds a few sums, never the orders. One window is saved at a time: a tick that comes while a save is still
  * running is dropped and the open window simply keeps summing (no empty window queues up behind the save), and once it
