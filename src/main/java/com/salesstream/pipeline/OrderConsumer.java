@@ -46,6 +46,7 @@ public class OrderConsumer {
     private final SalesWindows windows;
     private final PartitionAssignments assignments;
     private final PipelineProgress progress;
+    private final PollPacing pacing;
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
     /** A poll this big means the consumer is behind: see {@link SalesWindows#add}. */
@@ -54,7 +55,8 @@ public class OrderConsumer {
     private volatile boolean stopping;
 
     OrderConsumer(OrderCodec codec, Catalog catalog, OrderStore orders, DeadLetters deadLetters, SalesWindows windows,
-            PartitionAssignments assignments, PipelineProgress progress, PipelineMetrics metrics, SalesConfig config,
+            PartitionAssignments assignments, PipelineProgress progress, PollPacing pacing, PipelineMetrics metrics,
+            SalesConfig config,
             @ConfigProperty(name = "mp.messaging.incoming.orders-in.max.poll.records") int maxPollRecords) {
         this.codec = codec;
         this.catalog = catalog;
@@ -63,6 +65,7 @@ public class OrderConsumer {
         this.windows = windows;
         this.assignments = assignments;
         this.progress = progress;
+        this.pacing = pacing;
         this.metrics = metrics;
         this.config = config.pipeline();
         this.maxPollRecords = maxPollRecords;
@@ -74,6 +77,7 @@ public class OrderConsumer {
 
     @Incoming(Channels.ORDERS_IN)
     public Uni<Void> consume(ConsumerRecords<byte[], byte[]> records) {
+        pacing.noneWaiting();
         if (stopping) {
             // The last window is saved: whatever comes now is read again from the stored offsets at the next start.
             return Uni.createFrom().voidItem();
@@ -91,6 +95,7 @@ public class OrderConsumer {
     /** Lets the batch being stored finish, so the open window saved at shutdown holds it ({@link PipelineShutdown}). */
     void drain() {
         stopping = true;
+        pacing.release();
         try {
             inFlight.get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

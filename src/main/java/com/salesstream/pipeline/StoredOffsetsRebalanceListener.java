@@ -31,14 +31,16 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
     private final OffsetsResync resync;
     private final PartitionAssignments assignments;
     private final SalesWindows windows;
+    private final PollPacing pacing;
     private final SalesConfig.Pipeline config;
 
     StoredOffsetsRebalanceListener(StoredOffsets offsets, OffsetsResync resync, PartitionAssignments assignments,
-            SalesWindows windows, SalesConfig config) {
+            SalesWindows windows, PollPacing pacing, SalesConfig config) {
         this.offsets = offsets;
         this.resync = resync;
         this.assignments = assignments;
         this.windows = windows;
+        this.pacing = pacing;
         this.config = config.pipeline();
     }
 
@@ -68,7 +70,7 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        assignments.revoked(partitions);
+        revoked(partitions);
         try {
             windows.awaitSaving();
         } catch (TimeoutException e) {
@@ -78,6 +80,12 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        revoked(partitions);
+    }
+
+    /** The connector drops the queued records of revoked partitions: the batch that waited may be gone. */
+    private void revoked(Collection<TopicPartition> partitions) {
         assignments.revoked(partitions);
+        pacing.noneWaiting();
     }
 }

@@ -43,7 +43,7 @@ class PipelineShutdownTest {
     private final StubStore store = new StubStore();
     private final SalesWindows windows = WindowStubs.windows(store, new RecordingResync(), progress, config);
     private final OrderConsumer consumer = new OrderConsumer(null, catalog, new NoOrderStore(config), null, windows,
-            assignments, progress, metrics, config, 1_000);
+            assignments, progress, new PollPacing(), metrics, config, 1_000);
 
     @Test
     void theOpenWindowIsSavedOnlyOnceTheBatchInFlightIsDone() throws Exception {

@@ -361,7 +361,7 @@ class SalesWindowsTest {
 
     /** The listener Kafka calls on a rebalance; a revocation needs neither the consumer nor MySQL. */
     private StoredOffsetsRebalanceListener listener() {
-        return new StoredOffsetsRebalanceListener(null, null, assignments, windows, config);
+        return new StoredOffsetsRebalanceListener(null, null, assignments, windows, new PollPacing(), config);
     }
 
     /** One order per aggregate key, on {@code keys} different days, at offsets from {@code firstOffset} on. */
