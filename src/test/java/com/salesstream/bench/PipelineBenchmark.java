@@ -145,6 +145,7 @@ public final class PipelineBenchmark {
             long exactMillis = System.currentTimeMillis();
             // Read before the checks below, whose Cassandra reads would count as the pipeline's.
             String cpuPerThousand = cpu.perThousand(preloaded.size());
+            String serviceThreads = cpu.serviceThreads(6);
             double seconds = (exactMillis - startedMillis) / 1000.0;
             double lastRow = (lastWriteMillis(preloaded) - startedMillis) / 1000.0;
             int count = preloaded.size();
@@ -156,6 +157,7 @@ public final class PipelineBenchmark {
             System.out.printf("end-to-end throughput    %,8.0f orders/s = %.0f %% of the raw Cassandra limit (%,.0f writes/s)%n",
                     count / seconds, 100 * count / seconds / rawLimit, rawLimit);
             System.out.println(cpuPerThousand);
+            System.out.println(serviceThreads);
             for (int instance = 1; instance <= all.size(); instance++) {
                 ServiceProcess member = all.get(instance - 1);
                 if (member != leaving) {

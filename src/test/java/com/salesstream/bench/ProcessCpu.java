@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * CPU time of the service and of each local server over one benchmark phase, from {@code /proc/<pid>/stat}, for the
@@ -34,14 +37,42 @@ final class ProcessCpu {
         return line.toString();
     }
 
+    /**
+     * The service's CPU seconds since launch by thread name (as the kernel keeps it: 15 characters), the {@code top}
+     * largest, as one line: where the service's share goes (docs/BENCHMARKS.md, third round).
+     */
+    String serviceThreads(int top) {
+        Map<String, Long> byName = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pids.get("service")), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    byName.merge(name, ticks(stat), Long::sum);
+                } catch (IOException gone) {
+                    // the thread ended between the listing and the read
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the service's threads", e);
+        }
+        return byName.entrySet().stream().sorted(Map.Entry.<String, Long> comparingByValue().reversed()).limit(top)
+                .map(thread -> String.format("%s %.1f", thread.getKey(), thread.getValue() / TICKS_PER_SECOND))
+                .collect(Collectors.joining(", ", "service CPU s by thread  ", ""));
+    }
+
     private static long ticks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the CPU time of process " + pid, e);
         }
+    }
+
+    /** utime + stime of a process's or a thread's stat line. */
+    private static long ticks(String stat) {
+        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }
