@@ -40,8 +40,12 @@ public final class OrderFeed implements AutoCloseable {
         this.topic = topic;
         this.planned = orders.size();
         this.sentAtMillis = new long[orders.size()];
-        // Long timeouts: a send waits for a broker that is down for a while instead of failing.
+        // Long timeouts: a send waits for a broker that is down for a while instead of failing. One request in
+        // flight: a first batch refused by a partition that has just been created (NOT_LEADER_OR_FOLLOWER) is retried
+        // alone; with the batches after it already in flight, the idempotent producer was once stuck for minutes on
+        // OUT_OF_ORDER_SEQUENCE_NUMBER (ResilienceIT, 2026-12-02).
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.KAFKA,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
