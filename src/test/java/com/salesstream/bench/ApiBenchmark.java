@@ -138,20 +138,13 @@ public final class ApiBenchmark {
 
     /** CPU seconds the service used during PHASE, and its resident memory at the end, in KB. */
     private static double[] measure(ServiceProcess service) throws Exception {
-        double before = cpuSeconds(service.pid());
+        double before = ProcessCpu.seconds(service.pid());
         Thread.sleep(PHASE.toMillis());
-        double cpu = cpuSeconds(service.pid()) - before;
+        double cpu = ProcessCpu.seconds(service.pid()) - before;
         long rss = Files.readAllLines(Path.of("/proc", Long.toString(service.pid()), "status")).stream()
                 .filter(line -> line.startsWith("VmRSS:")).mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
                 .findFirst().orElseThrow();
         return new double[] { cpu, rss };
-    }
-
-    /** utime + stime of /proc/PID/stat, at the kernel's 100 ticks a second. */
-    private static double cpuSeconds(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     private static void awaitReady(ServiceProcess service) throws InterruptedException {

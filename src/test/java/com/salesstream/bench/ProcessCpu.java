@@ -61,6 +61,11 @@ final class ProcessCpu {
                 .collect(Collectors.joining(", ", "service CPU s by thread  ", ""));
     }
 
+    /** A process's CPU seconds since it started. */
+    static double seconds(long pid) {
+        return ticks(pid) / TICKS_PER_SECOND;
+    }
+
     private static long ticks(long pid) {
         try {
             return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
