@@ -66,11 +66,20 @@ public final class LocalServers {
     private final Map<String, Server> servers = new LinkedHashMap<>();
 
     private LocalServers(Path root) {
-        this.local = root.resolve(".local");
+        // Real path: a git worktree whose .local links to the main checkout's shares its servers.
+        this.local = realPath(root.resolve(".local"));
         this.jars = new ServerJars(root);
         servers.put("kafka", new Kafka(local, jars));
         servers.put("cassandra", new Cassandra(local, jars));
         servers.put("mariadb", new MariaDb(local));
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return Files.exists(path) ? path.toRealPath() : path;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The servers of the project whose folder holds the working directory. */
