@@ -1,6 +1,9 @@
 package com.salesstream;
 
 import java.time.Duration;
+import java.util.OptionalInt;
+
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -18,6 +21,8 @@ public interface SalesConfig {
         return topic() + ".dlq";
     }
 
+    Topics topics();
+
     Orders orders();
 
     Generator generator();
@@ -27,6 +32,19 @@ public interface SalesConfig {
     Cassandra cassandra();
 
     CatalogRefresh catalog();
+
+    /**
+     * How the orders topic and its dead-letter topic are created when they do not exist yet; each setting left out
+     * takes the broker's default. An existing topic is only described, and a setting it falls short of is logged.
+     */
+    interface Topics {
+        OptionalInt partitions();
+
+        OptionalInt replicationFactor();
+
+        /** Replicas that must have an order before the broker acknowledges it (with the producers' acks=all). */
+        OptionalInt minInsyncReplicas();
+    }
 
     interface CatalogRefresh {
         /** How often the dimension tables are read again: a platform or product added there is valid by then. */
@@ -141,7 +159,15 @@ public interface SalesConfig {
         @WithDefault("sales")
         String keyspace();
 
+        /** Replicas of the keyspace in the local datacenter (NetworkTopologyStrategy), when the service creates it. */
         @WithDefault("1")
         int replicationFactor();
+
+        /**
+         * Every read and write of the orders table. Never downgraded: an order is counted in MySQL only once this
+         * many replicas hold it. LOCAL_QUORUM is 1 of 1 on a single node and 2 of 3 at replication factor 3.
+         */
+        @WithDefault("LOCAL_QUORUM")
+        DefaultConsistencyLevel consistency();
     }
 }

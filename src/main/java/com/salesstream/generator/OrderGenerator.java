@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 import com.salesstream.Channels;
+import com.salesstream.OrderTopics;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
 import com.salesstream.catalog.Catalog;
@@ -14,6 +15,7 @@ import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /** Produces random orders to Kafka, keyed by order id, at the configured rate or as fast as the broker takes them. */
@@ -24,15 +26,17 @@ public class OrderGenerator {
     private static final long TICKS_PER_SECOND = Duration.ofSeconds(1).dividedBy(TICK);
 
     private final Catalog catalog;
+    private final OrderTopics topics;
     private final OrderIdBlocks ids;
     private final RandomOrders orders;
     private final OrderCodec codec;
     private final PipelineMetrics metrics;
     private final int ratePerSecond;
 
-    OrderGenerator(Catalog catalog, OrderIdBlocks ids, RandomOrders orders, OrderCodec codec, PipelineMetrics metrics,
-            SalesConfig config) {
+    OrderGenerator(Catalog catalog, OrderTopics topics, OrderIdBlocks ids, RandomOrders orders, OrderCodec codec,
+            PipelineMetrics metrics, SalesConfig config) {
         this.catalog = catalog;
+        this.topics = topics;
         this.ids = ids;
         this.orders = orders;
         this.codec = codec;
@@ -42,7 +46,7 @@ public class OrderGenerator {
 
     @Outgoing(Channels.ORDERS_OUT)
     public Multi<Record<String, byte[]>> generate() {
-        Multi<Order> generated = Multi.createFrom().uni(catalog.ready())
+        Multi<Order> generated = Multi.createFrom().uni(Uni.combine().all().unis(catalog.ready(), topics.ready()).discardItems())
                 .onItem().transformToMultiAndConcatenate(known -> ratePerSecond > 0 ? paced() : orders(Long.MAX_VALUE));
         return generated.invoke(metrics::produced)
                 .map(order -> Record.of(Long.toString(order.orderId()), codec.encode(order)));

@@ -1,6 +1,7 @@
 package com.salesstream.pipeline;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -8,14 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -54,6 +58,8 @@ public class OrderStore {
     private final Retries retries;
     private final SalesConfig config;
     private final CqlIdentifier keyspace;
+    private final String datacenter;
+    private final ConsistencyLevel consistency;
     private Uni<Table> table;
     private final Uni<PreparedStatement> select;
 
@@ -61,15 +67,18 @@ public class OrderStore {
     private record Table(QuarkusCqlSession session, PreparedStatement insert) {
     }
 
-    OrderStore(Uni<QuarkusCqlSession> sessions, PipelineMetrics metrics, Retries retries, SalesConfig config) {
+    OrderStore(Uni<QuarkusCqlSession> sessions, PipelineMetrics metrics, Retries retries, SalesConfig config,
+            @ConfigProperty(name = "quarkus.cassandra.local-datacenter") String datacenter) {
         this.sessions = sessions;
         this.metrics = metrics;
         this.retries = retries;
         this.config = config;
         this.keyspace = CqlIdentifier.fromCql(config.cassandra().keyspace());
-        this.select = sessions.chain(session -> Uni.createFrom().completionStage(() -> session.prepareAsync("SELECT "
+        this.datacenter = datacenter;
+        this.consistency = config.cassandra().consistency();
+        this.select = sessions.chain(session -> Uni.createFrom().completionStage(() -> session.prepareAsync(prepared("SELECT "
                 + "order_id, created_at, platform_id, product_id, quantity, customer_id, payment_method FROM "
-                + keyspace.asCql(true) + ".orders WHERE order_id = ?"))).memoize().indefinitely();
+                + keyspace.asCql(true) + ".orders WHERE order_id = ?")))).memoize().indefinitely();
     }
 
     /** The raw order as Cassandra holds it, or null when there is none. */
@@ -98,18 +107,35 @@ public class OrderStore {
         table.subscribe().with(ready -> LOG.infof("Cassandra table %s.orders ready", keyspace));
     }
 
+    /**
+     * Instances that start together create the table on different coordinators at once: with a random table id each,
+     * Cassandra could keep two ids and lose the rows written to the other (CASSANDRA-10699). The id is derived from
+     * the name, so every create is the same table. Statements are prepared only once all nodes agree on the schema.
+     */
     private Uni<Table> createTable(QuarkusCqlSession session) {
         String name = keyspace.asCql(true);
+        UUID tableId = UUID.nameUUIDFromBytes((keyspace.asInternal() + ".orders").getBytes(StandardCharsets.UTF_8));
         return execute(session, SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + name
-                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
+                + " WITH replication = {'class': 'NetworkTopologyStrategy', '" + datacenter + "': "
                 + config.cassandra().replicationFactor() + "}"))
                 .chain(() -> execute(session, SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS " + name
                         + ".orders (order_id bigint PRIMARY KEY, created_at timestamp, platform_id int, "
-                        + "product_id int, quantity int, customer_id int, payment_method text)")))
-                .chain(() -> Uni.createFrom().completionStage(() -> session.prepareAsync("INSERT INTO " + name
+                        + "product_id int, quantity int, customer_id int, payment_method text) WITH ID = " + tableId)))
+                .chain(() -> Uni.createFrom().completionStage(session::checkSchemaAgreementAsync))
+                .invoke(agreed -> {
+                    if (!agreed) {
+                        throw new IllegalStateException("the Cassandra nodes do not agree on the schema yet");
+                    }
+                })
+                .chain(() -> Uni.createFrom().completionStage(() -> session.prepareAsync(prepared("INSERT INTO " + name
                         + ".orders (order_id, created_at, platform_id, product_id, quantity, customer_id, "
-                        + "payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)")))
+                        + "payment_method) VALUES (?, ?, ?, ?, ?, ?, ?)"))))
                 .map(insert -> new Table(session, insert));
+    }
+
+    /** A statement to prepare: its bound statements inherit the consistency level and are idempotent. */
+    private SimpleStatement prepared(String cql) {
+        return SimpleStatement.newInstance(cql).setConsistencyLevel(consistency).setIdempotent(true);
     }
 
     /**
@@ -171,16 +197,16 @@ public class OrderStore {
 
     private static BoundStatement bind(PreparedStatement insert, Order order) {
         return insert.bind(order.orderId(), order.createdAt().toInstant(ZoneOffset.UTC), order.platformId(),
-                order.productId(), order.quantity(), order.customerId(), order.paymentMethod())
-                .setIdempotent(true);
+                order.productId(), order.quantity(), order.customerId(), order.paymentMethod());
     }
 
-    private static Statement<?> statement(List<Bound> batch) {
+    private Statement<?> statement(List<Bound> batch) {
         if (batch.size() == 1) {
             return batch.get(0).statement();
         }
         return BatchStatement.newInstance(DefaultBatchType.UNLOGGED,
-                batch.stream().map(Bound::statement).toArray(BoundStatement[]::new)).setIdempotent(true);
+                batch.stream().map(Bound::statement).toArray(BoundStatement[]::new)).setIdempotent(true)
+                .setConsistencyLevel(consistency);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
+import com.salesstream.OrderTopics;
 import com.salesstream.SalesConfig;
 
 /**
@@ -25,15 +26,15 @@ class PipelineHealth {
 
     private final PipelineProgress progress;
     private final DeadLetters deadLetters;
-    private final DeadLetterTopic deadLetterTopic;
+    private final OrderTopics topics;
     private final SalesConfig.Pipeline config;
     private final AtomicReference<String> lastReadiness = new AtomicReference<>();
     private final AtomicReference<String> lastLiveness = new AtomicReference<>();
 
-    PipelineHealth(PipelineProgress progress, DeadLetters deadLetters, DeadLetterTopic deadLetterTopic, SalesConfig config) {
+    PipelineHealth(PipelineProgress progress, DeadLetters deadLetters, OrderTopics topics, SalesConfig config) {
         this.progress = progress;
         this.deadLetters = deadLetters;
-        this.deadLetterTopic = deadLetterTopic;
+        this.topics = topics;
         this.config = config.pipeline();
     }
 
@@ -53,8 +54,8 @@ class PipelineHealth {
         if (!config.enabled()) {
             return null;
         }
-        if (!deadLetterTopic.isReady()) {
-            return "the dead-letter topic does not exist yet";
+        if (!topics.isReady()) {
+            return "the orders topic or its dead-letter topic does not exist yet";
         }
         if (deadLetters.permanentFailure() != null) {
             return "dead letters are refused: " + deadLetters.permanentFailure();

@@ -93,7 +93,7 @@ class PipelineShutdownTest {
     @Vetoed
     private static final class NoOrderStore extends OrderStore {
         NoOrderStore(SalesConfig config) {
-            super(Uni.createFrom().nothing(), null, null, config);
+            super(Uni.createFrom().nothing(), null, null, config, "datacenter1");
         }
 
         @Override
