@@ -25,6 +25,8 @@ public final class TestOrders {
         RESILIENCE(6_000_000_000_000_000L, 1930),
         BENCHMARK(5_000_000_000_000_000L, 1940),
         DELIVERY(7_000_000_000_000_000L, 1960),
+        /** The cluster fault suite (ClusterIT). */
+        CLUSTER(6_500_000_000_000_000L, 1970),
         PIPELINE(9_000_000_000_000_000L, 1990),
         /** Today's orders and a past day's: the API reads both. */
         API(8_000_000_000_000_000L, 1800),

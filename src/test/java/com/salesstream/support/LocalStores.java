@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 
 import com.salesstream.servers.LocalServers;
 
@@ -25,8 +27,21 @@ public final class LocalStores implements AutoCloseable {
     /** A test's reads and deletes wait this long: a loaded 2-core CI machine once took over the driver's 2 s. */
     public static final Duration CQL_TIMEOUT = Duration.ofSeconds(30);
 
-    private final CqlSession cassandra = CqlSession.builder()
-            .addContactPoint(new InetSocketAddress("127.0.0.1", LocalServers.CASSANDRA_PORT)).withLocalDatacenter(LocalServers.CASSANDRA_DATACENTER).build();
+    private final CqlSession cassandra;
+    /** The consistency level of the reads that check what the service stored. */
+    private final ConsistencyLevel consistency;
+
+    /** The local single node. */
+    public LocalStores() {
+        this(List.of(new InetSocketAddress("127.0.0.1", LocalServers.CASSANDRA_PORT)), DefaultConsistencyLevel.ONE);
+    }
+
+    /** A cluster through these contact points, its checks read at {@code consistency} (QUORUM or ALL). */
+    public LocalStores(List<InetSocketAddress> contactPoints, ConsistencyLevel consistency) {
+        this.cassandra = CqlSession.builder().addContactPoints(contactPoints)
+                .withLocalDatacenter(LocalServers.CASSANDRA_DATACENTER).build();
+        this.consistency = consistency;
+    }
 
     public CqlSession cassandra() {
         return cassandra;
@@ -60,7 +75,8 @@ public final class LocalStores implements AutoCloseable {
     /** How many of the orders with ids firstId .. firstId + count - 1 are in {@code <keyspace>.orders}. */
     public long storedOrders(String keyspace, long firstId, int count) {
         var select = cassandra.prepare("SELECT order_id FROM " + keyspace + ".orders WHERE order_id IN ?");
-        return inClauses(ids(firstId, count)).stream().mapToLong(ids -> cassandra.execute(select.bind(ids).setTimeout(CQL_TIMEOUT)).all().size()).sum();
+        return inClauses(ids(firstId, count)).stream().mapToLong(ids -> cassandra.execute(select.bind(ids)
+                .setConsistencyLevel(consistency).setTimeout(CQL_TIMEOUT)).all().size()).sum();
     }
 
     public void deleteOrders(String keyspace, long firstId, int count) {

@@ -35,7 +35,7 @@ public final class OrderFeed implements AutoCloseable {
     private volatile boolean stopped;
     private volatile int handedOver;
 
-    private OrderFeed(String topic, List<Order> orders, int perSecond) {
+    private OrderFeed(String bootstrapServers, String topic, List<Order> orders, int perSecond) {
         OrderCodec codec = new OrderCodec(TestConfig.defaults());
         this.topic = topic;
         this.planned = orders.size();
@@ -44,7 +44,7 @@ public final class OrderFeed implements AutoCloseable {
         // flight: a first batch refused by a partition that has just been created (NOT_LEADER_OR_FOLLOWER) is retried
         // alone; with the batches after it already in flight, the idempotent producer was once stuck for minutes on
         // OUT_OF_ORDER_SEQUENCE_NUMBER (ResilienceIT, 2026-12-02).
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.KAFKA,
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000,
@@ -79,7 +79,12 @@ public final class OrderFeed implements AutoCloseable {
     }
 
     public static OrderFeed start(String topic, List<Order> orders, int perSecond) {
-        OrderFeed feed = new OrderFeed(topic, orders, perSecond);
+        return start(LocalServers.KAFKA, topic, orders, perSecond);
+    }
+
+    /** The same to the brokers of this list (acks=all, the producer's default). */
+    public static OrderFeed start(String bootstrapServers, String topic, List<Order> orders, int perSecond) {
+        OrderFeed feed = new OrderFeed(bootstrapServers, topic, orders, perSecond);
         feed.thread.start();
         return feed;
     }
