@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.PipelineMetrics.Sink;
 import com.salesstream.Retries;
+import com.salesstream.pipeline.StoredOffsets.Move;
 import com.salesstream.pipeline.StoredOffsets.OffsetConflict;
 
 import io.smallrye.mutiny.Multi;
@@ -66,16 +67,21 @@ class AggregateStore {
                 .onFailure(OffsetConflict.class).invoke(conflict -> resync.heal(((OffsetConflict) conflict).partitions)));
     }
 
-    /** Saves the partitions still counted in one transaction; returns them once committed. */
-    private Uni<List<PartitionTotals>> saveCurrent(WindowTotals window) {
-        List<PartitionTotals> partitions = window.partitions().stream().filter(assignments::isCurrent).toList();
+    /**
+     * One attempt: saves the partitions still counted in one transaction; returns them once committed. The stored
+     * offsets it moves from are the ones known now, at its start ({@link StoredOffsets.Move}).
+     */
+    Uni<List<PartitionTotals>> saveCurrent(WindowTotals window) {
+        List<Move> moves = window.partitions().stream().filter(assignments::isCurrent)
+                .map(totals -> new Move(totals, assignments.storedOffset(totals.partition))).toList();
+        List<PartitionTotals> partitions = moves.stream().map(Move::totals).toList();
         if (partitions.isEmpty()) {
             return Uni.createFrom().item(partitions);
         }
         Map<AggregateKey, Long> quantities = WindowTotals.quantities(partitions);
         LocalDateTime processedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
         return mysql.withTransaction(connection -> insert(connection, quantities, processedAt)
-                        .chain(() -> offsets.move(connection, partitions)))
+                        .chain(() -> offsets.move(connection, moves)))
                 .map(committed -> {
                     partitions.forEach(assignments::saved);
                     metrics.written(Sink.MYSQL, partitions.stream().mapToLong(totals -> totals.orders).sum());

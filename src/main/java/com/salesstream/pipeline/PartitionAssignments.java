@@ -10,11 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The partitions this instance counts. Each assignment gets a new generation, so records polled and totals read
- * under an older one are recognised as stale, and remembers the next offset MySQL holds, which every save must find
- * unchanged. A partition Kafka assigned but whose stored offset is not known yet (MySQL away during the
- * rebalance, or an offset conflict being healed) is "awaiting": nothing read from it counts until it is sought to
- * its stored offset under a new generation.
+ * The partitions Kafka assigns to this instance, and only those: an entry exists from the assignment to the
+ * revocation, and nothing else creates one. Each partition is either counting, under a generation (so records
+ * polled and totals read under an older one are recognised as stale) and from the next offset MySQL holds, which
+ * every save must find unchanged; or awaiting its stored offset (MySQL away during the rebalance, the log's bounds
+ * not known, an offset conflict being healed): nothing read from it counts until it is sought to its stored offset
+ * under a new generation.
  */
 @ApplicationScoped
 class PartitionAssignments {
@@ -22,39 +23,54 @@ class PartitionAssignments {
     static final long NOT_OWNED = -1;
     static final long NO_STORED_OFFSET = -1;
 
-    /**
-     * A partition's state: counting from {@code storedOffset} under {@code generation}, or awaiting its offset
-     * since {@code since} (System.nanoTime()).
-     */
-    private record Assignment(long generation, long storedOffset, boolean counting, long since) {
-        Assignment(long generation, long storedOffset) {
-            this(generation, storedOffset, true, 0);
-        }
+    private sealed interface Assignment permits Counting, Awaiting {
+        long generation();
+    }
+
+    /** Counted from {@code storedOffset} on; records polled under {@code generation} count. */
+    private record Counting(long generation, long storedOffset) implements Assignment {
+    }
+
+    /** Not counted since {@code since} (System.nanoTime()); {@code generation} is the ticket of the latest heal. */
+    private record Awaiting(long generation, long since) implements Assignment {
     }
 
     private final Map<TopicPartition, Assignment> assignments = new ConcurrentHashMap<>();
     private final AtomicLong lastGeneration = new AtomicLong();
 
-    /** Counts the partition from its stored offset on, under a new generation. */
+    /** Kafka assigned the partition and it was sought to its stored offset: counts from there, under a new generation. */
     void assigned(TopicPartition partition, long storedOffset) {
-        assignments.put(partition, new Assignment(lastGeneration.incrementAndGet(), storedOffset));
+        assignments.put(partition, new Counting(lastGeneration.incrementAndGet(), storedOffset));
+    }
+
+    /** Kafka assigned the partition, but it could not be sought to its stored offset yet: it awaits a heal. */
+    void assignedAwaiting(TopicPartition partition) {
+        assignments.put(partition, new Awaiting(lastGeneration.incrementAndGet(), System.nanoTime()));
     }
 
     /**
      * Stops counting the partition until its stored offset is known again; returns the ticket that
-     * {@link #assignedIf} needs, so a later rebalance wins over a late answer.
+     * {@link #assignedIf} needs, so a later rebalance wins over a late answer. A partition not assigned here
+     * (revoked meanwhile) stays so, and gets NOT_OWNED: this instance has nothing to heal there. One already awaiting
+     * keeps the time it has waited since, so a heal that keeps failing shows as a stall.
      */
     long awaitStoredOffset(TopicPartition partition) {
         long ticket = lastGeneration.incrementAndGet();
-        assignments.put(partition, new Assignment(ticket, NO_STORED_OFFSET, false, System.nanoTime()));
-        return ticket;
+        Assignment awaiting = assignments.computeIfPresent(partition, (key, current) -> new Awaiting(ticket,
+                current instanceof Awaiting waiting ? waiting.since() : System.nanoTime()));
+        return awaiting == null ? NOT_OWNED : ticket;
+    }
+
+    /** True while the partition awaits its stored offset under this ticket: no rebalance or newer heal came since. */
+    boolean awaits(TopicPartition partition, long ticket) {
+        return assignments.get(partition) instanceof Awaiting awaiting && awaiting.generation() == ticket;
     }
 
     /** {@link #assigned}, unless the partition was revoked or assigned anew since {@code ticket} was taken. */
     boolean assignedIf(TopicPartition partition, long ticket, long storedOffset) {
         Assignment current = assignments.get(partition);
-        return current != null && !current.counting() && current.generation() == ticket
-                && assignments.replace(partition, current, new Assignment(lastGeneration.incrementAndGet(), storedOffset));
+        return current instanceof Awaiting && current.generation() == ticket
+                && assignments.replace(partition, current, new Counting(lastGeneration.incrementAndGet(), storedOffset));
     }
 
     void revoked(Collection<TopicPartition> partitions) {
@@ -63,8 +79,7 @@ class PartitionAssignments {
 
     /** The generation records of the partition are read under now, or NOT_OWNED when they must not count. */
     long generation(TopicPartition partition) {
-        Assignment assignment = assignments.get(partition);
-        return assignment == null || !assignment.counting() ? NOT_OWNED : assignment.generation();
+        return assignments.get(partition) instanceof Counting counting ? counting.generation() : NOT_OWNED;
     }
 
     /** True when the totals were read under the partition's current assignment. */
@@ -78,19 +93,19 @@ class PartitionAssignments {
 
     /** Since when (System.nanoTime()) the longest-waiting partition awaits its stored offset; 0 when none does. */
     long awaitingSince() {
-        return assignments.values().stream().filter(assignment -> !assignment.counting())
-                .mapToLong(Assignment::since).min().orElse(0);
+        return assignments.values().stream().filter(Awaiting.class::isInstance)
+                .mapToLong(assignment -> ((Awaiting) assignment).since()).min().orElse(0);
     }
 
     /** The next offset MySQL held for the partition when this instance last read or wrote it. */
     long storedOffset(TopicPartition partition) {
-        Assignment assignment = assignments.get(partition);
-        return assignment == null ? NO_STORED_OFFSET : assignment.storedOffset();
+        return assignments.get(partition) instanceof Counting counting ? counting.storedOffset() : NO_STORED_OFFSET;
     }
 
     void saved(PartitionTotals totals) {
-        assignments.computeIfPresent(totals.partition, (partition, assignment) -> assignment.generation() == totals.generation
-                ? new Assignment(assignment.generation(), totals.lastOffset + 1)
-                : assignment);
+        assignments.computeIfPresent(totals.partition, (partition, assignment) -> assignment instanceof Counting
+                && assignment.generation() == totals.generation
+                        ? new Counting(assignment.generation(), totals.lastOffset + 1)
+                        : assignment);
     }
 }

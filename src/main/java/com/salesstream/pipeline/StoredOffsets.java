@@ -21,8 +21,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * MySQL {@code consumed_offsets}: the next Kafka offset per partition, moved in the transaction of the aggregates it
- * accounts for. Each offset moves only from the value this instance last saw (fencing), so an instance that lost a
- * partition without noticing cannot count it a second time.
+ * accounts for. Each offset moves only from the value this instance saw when the save began (fencing), so an
+ * instance that lost a partition without noticing, or a late attempt of a save that already committed, cannot count
+ * it a second time.
  */
 @ApplicationScoped
 class StoredOffsets {
@@ -35,13 +36,20 @@ class StoredOffsets {
             + "WHERE consumer_group = ? AND topic = ?";
 
     private final Pool mysql;
-    private final PartitionAssignments assignments;
     private final String group;
 
-    StoredOffsets(Pool mysql, PartitionAssignments assignments, SalesConfig config) {
+    StoredOffsets(Pool mysql, SalesConfig config) {
         this.mysql = mysql;
-        this.assignments = assignments;
         this.group = config.pipeline().groupId();
+    }
+
+    /**
+     * A partition's stored offset to move past {@code totals}, from {@code expected}: the value this instance knew when
+     * the save's attempt began (NO_STORED_OFFSET: none stored yet). Taken at the start, never when the move runs: an
+     * attempt that outlived its timeout may reach its move after its own retry committed, and would find that
+     * retry's offset; and MySQL counts an UPDATE to the same value as a matched row.
+     */
+    record Move(PartitionTotals totals, long expected) {
     }
 
     /** The next offset to read per partition of the topic, as the last committed window left it. */
@@ -54,24 +62,23 @@ class StoredOffsets {
     }
 
     /**
-     * Moves each partition's stored offset past its totals, from the value this instance knows; any other value
-     * fails the transaction with an {@link OffsetConflict}.
+     * Moves each partition's stored offset past its totals, from the value expected; any other value fails the
+     * transaction with an {@link OffsetConflict}.
      */
-    Uni<Void> move(SqlConnection connection, List<PartitionTotals> partitions) {
+    Uni<Void> move(SqlConnection connection, List<Move> partitions) {
         List<Tuple> moves = new ArrayList<>();
         List<Tuple> firsts = new ArrayList<>();
         List<PartitionTotals> moved = new ArrayList<>();
         List<PartitionTotals> first = new ArrayList<>();
         // In primary-key order, as any other locker of these rows scans them: waits, never a deadlock.
-        for (PartitionTotals totals : partitions.stream()
-                .sorted(Comparator.comparingInt((PartitionTotals totals) -> totals.partition.partition())).toList()) {
-            long stored = assignments.storedOffset(totals.partition);
+        for (Move move : partitions.stream().sorted(Comparator.comparingInt((Move move) -> move.totals().partition.partition())).toList()) {
+            PartitionTotals totals = move.totals();
             Tuple key = Tuple.of(totals.lastOffset + 1, group, totals.partition.topic(), totals.partition.partition());
-            if (stored == PartitionAssignments.NO_STORED_OFFSET) {
+            if (move.expected() == PartitionAssignments.NO_STORED_OFFSET) {
                 firsts.add(key);
                 first.add(totals);
             } else {
-                moves.add(key.addLong(stored));
+                moves.add(key.addLong(move.expected()));
                 moved.add(totals);
             }
         }

@@ -45,9 +45,9 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
     }
 
     /**
-     * Seeks the partitions to their stored offsets. Without MySQL they are paused and not counted, and are sought
-     * once MySQL answers ({@link OffsetsResync#heal}): the rebalance is not held up and nothing is read as if from
-     * the stored offset.
+     * Seeks the partitions to their stored offsets. Without MySQL (or without their log bounds) they are paused and
+     * not counted, and are sought once MySQL answers ({@link OffsetsResync#heal}): the rebalance is not held up and
+     * nothing is read as if from the stored offset.
      */
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
@@ -60,8 +60,7 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
         } catch (RuntimeException e) {
             LOG.warnf("Assigned %s, but their stored offsets cannot be read (%s): paused until MySQL answers",
                     partitions, e.toString());
-            consumer.pause(partitions);
-            resync.heal(partitions);
+            resync.awaitAssigned(consumer, partitions);
             return;
         }
         resync.seek(consumer, partitions, stored);
@@ -83,7 +82,11 @@ public class StoredOffsetsRebalanceListener implements KafkaConsumerRebalanceLis
         revoked(partitions);
     }
 
-    /** The connector drops the queued records of revoked partitions: the batch that waited may be gone. */
+    /**
+     * Forgets the partitions at once, before any wait: from here on nothing this instance does (a save that conflicts
+     * and heals, a late heal) may count or await them again; only Kafka assigning them here does. The connector
+     * drops the queued records of revoked partitions: the batch that waited may be gone.
+     */
     private void revoked(Collection<TopicPartition> partitions) {
         assignments.revoked(partitions);
         pacing.noneWaiting();

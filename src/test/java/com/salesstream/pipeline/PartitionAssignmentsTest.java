@@ -95,6 +95,7 @@ class PartitionAssignmentsTest {
 
     @Test
     void aRebalanceAfterTheTicketWinsOverTheLateAnswer() {
+        assignments.assignedAwaiting(P0);
         long ticket = assignments.awaitStoredOffset(P0);
         assignments.assigned(P0, 10);
         long rebalanced = assignments.generation(P0);
@@ -107,6 +108,7 @@ class PartitionAssignmentsTest {
 
     @Test
     void aRevocationAfterTheTicketWinsOverTheLateAnswer() {
+        assignments.assignedAwaiting(P0);
         long ticket = assignments.awaitStoredOffset(P0);
         assignments.revoked(List.of(P0));
 
@@ -117,6 +119,7 @@ class PartitionAssignmentsTest {
 
     @Test
     void aNewerTicketForThePartitionMakesTheOlderOneWorthless() {
+        assignments.assignedAwaiting(P0);
         long older = assignments.awaitStoredOffset(P0);
         long newer = assignments.awaitStoredOffset(P0);
 
@@ -127,6 +130,8 @@ class PartitionAssignmentsTest {
 
     @Test
     void aTicketOfAnotherPartitionDoesNotAssignThisOne() {
+        assignments.assignedAwaiting(P0);
+        assignments.assignedAwaiting(P1);
         long ticketOfP0 = assignments.awaitStoredOffset(P0);
         assignments.awaitStoredOffset(P1);
 
@@ -137,6 +142,7 @@ class PartitionAssignmentsTest {
     @Test
     void theWaitReportedIsTheLongestAwaitingPartitionsAndNoneOnceEachIsSettled() {
         assignments.assigned(P0, 5);
+        assignments.assigned(P1, 9);
         assertThat(assignments.awaitingSince()).as("counting partitions wait for nothing").isZero();
 
         long before = System.nanoTime();

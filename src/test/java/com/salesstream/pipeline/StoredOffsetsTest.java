@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.TopicPartition;
 import org.flywaydb.core.Flyway;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.TestConfig;
+import com.salesstream.pipeline.StoredOffsets.Move;
 import com.salesstream.pipeline.StoredOffsets.OffsetConflict;
 import com.salesstream.servers.LocalServers;
 
@@ -40,7 +42,7 @@ class StoredOffsetsTest {
     private static Pool mysql;
 
     private final String group = "stored-offsets-test-" + UUID.randomUUID();
-    private final StoredOffsets offsets = instance(new PartitionAssignments());
+    private final StoredOffsets offsets = new StoredOffsets(mysql, TestConfig.with(Map.of("sales.pipeline.group-id", group)));
 
     @BeforeAll
     static void mariadb() {
@@ -68,7 +70,7 @@ class StoredOffsetsTest {
         PartitionAssignments assignments = new PartitionAssignments();
         assignments.assigned(P0, PartitionAssignments.NO_STORED_OFFSET);
 
-        save(instance(assignments), totals(assignments, P0, 41));
+        save(assignments, totals(assignments, P0, 41));
 
         assertThat(stored()).containsExactly(Map.entry(P0, 42L));
     }
@@ -78,7 +80,7 @@ class StoredOffsetsTest {
         PartitionAssignments assignments = assignedAt(P0, 42);
         insert(P0, 42);
 
-        save(instance(assignments), totals(assignments, P0, 99));
+        save(assignments, totals(assignments, P0, 99));
 
         assertThat(stored()).containsExactly(Map.entry(P0, 100L));
     }
@@ -90,7 +92,7 @@ class StoredOffsetsTest {
         PartitionAssignments stale = assignedAt(P0, 42);
         stale.assigned(P1, 7);
 
-        assertThatThrownBy(() -> save(instance(stale), totals(stale, P1, 19), totals(stale, P0, 60)))
+        assertThatThrownBy(() -> save(stale, totals(stale, P1, 19), totals(stale, P0, 60)))
                 .isInstanceOfSatisfying(OffsetConflict.class, conflict -> assertThat(conflict.partitions).containsExactly(P0));
         assertThat(stored()).as("P1's move is rolled back with P0's conflict").containsOnly(Map.entry(P0, 100L), Map.entry(P1, 7L));
     }
@@ -101,7 +103,7 @@ class StoredOffsetsTest {
         PartitionAssignments assignments = new PartitionAssignments();
         assignments.assigned(P0, PartitionAssignments.NO_STORED_OFFSET);
 
-        assertThatThrownBy(() -> save(instance(assignments), totals(assignments, P0, 30))).isInstanceOf(OffsetConflict.class);
+        assertThatThrownBy(() -> save(assignments, totals(assignments, P0, 30))).isInstanceOf(OffsetConflict.class);
         assertThat(stored()).containsExactly(Map.entry(P0, 5L));
     }
 
@@ -111,10 +113,6 @@ class StoredOffsetsTest {
         insert(P1, 8);
 
         assertThat(offsets.read(TOPIC).await().atMost(WITHIN)).containsOnly(Map.entry(P0, 3L), Map.entry(P1, 8L));
-    }
-
-    private StoredOffsets instance(PartitionAssignments assignments) {
-        return new StoredOffsets(mysql, assignments, TestConfig.with(Map.of("sales.pipeline.group-id", group)));
     }
 
     private static PartitionAssignments assignedAt(TopicPartition partition, long storedOffset) {
@@ -129,8 +127,10 @@ class StoredOffsetsTest {
         return totals;
     }
 
-    private static void save(StoredOffsets offsets, PartitionTotals... partitions) {
-        mysql.withTransaction(connection -> offsets.move(connection, List.of(partitions))).await().atMost(WITHIN);
+    /** One transaction that moves the partitions from the stored offsets {@code assignments} knows now. */
+    private void save(PartitionAssignments assignments, PartitionTotals... partitions) {
+        List<Move> moves = Stream.of(partitions).map(totals -> new Move(totals, assignments.storedOffset(totals.partition))).toList();
+        mysql.withTransaction(connection -> offsets.move(connection, moves)).await().atMost(WITHIN);
     }
 
     private void insert(TopicPartition partition, long nextOffset) {

@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
+import com.salesstream.TestConfig;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -113,7 +114,7 @@ final class WindowStubs {
         final List<Collection<TopicPartition>> healed = new CopyOnWriteArrayList<>();
 
         RecordingResync() {
-            super(null, null, null, null, null, "earliest");
+            super(null, null, null, null, null, TestConfig.defaults(), "earliest");
         }
 
         @Override
