@@ -25,7 +25,7 @@ public class Retries {
     private final PipelineMetrics metrics;
     private final SalesConfig.Pipeline config;
 
-    Retries(PipelineMetrics metrics, SalesConfig config) {
+    public Retries(PipelineMetrics metrics, SalesConfig config) {
         this.metrics = metrics;
         this.config = config.pipeline();
     }

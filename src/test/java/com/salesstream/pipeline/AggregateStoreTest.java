@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.PipelineMetrics;
+import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
 import com.salesstream.TestConfig;
 import com.salesstream.order.Order;
@@ -142,7 +143,7 @@ class AggregateStoreTest {
 
     private AggregateStore store(Pool pool, SalesConfig config) {
         return new AggregateStore(pool, new StoredOffsets(pool, TestConfig.with(Map.of("sales.pipeline.group-id", group))),
-                assignments, new RecordingResync(), metrics, StoreStubs.retries(metrics, config));
+                assignments, new RecordingResync(), metrics, new Retries(metrics, config));
     }
 
     /** One window of P0 read under its current assignment: one order, then dead letters up to LAST_OFFSET. */

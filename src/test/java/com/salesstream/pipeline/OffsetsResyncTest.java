@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.PipelineMetrics;
+import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
 import com.salesstream.TestConfig;
 import com.salesstream.pipeline.KafkaStubs.LeaderAwayConsumer;
@@ -46,7 +47,7 @@ class OffsetsResyncTest {
     private final ExecutorService pollingThread = KafkaStubs.pollingThread();
     private final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     private final OffsetsResync resync = new OffsetsResync(new StoredAt(Map.of(P0, STORED)), assignments,
-            KafkaStubs.pollingThreadOf(consumer, pollingThread), StoreStubs.retries(metrics, config), metrics, config, "earliest");
+            KafkaStubs.pollingThreadOf(consumer, pollingThread), new Retries(metrics, config), metrics, config, "earliest");
 
     @BeforeEach
     void partitionHeldByTheConsumer() {

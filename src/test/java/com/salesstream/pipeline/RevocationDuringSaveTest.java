@@ -63,7 +63,7 @@ class RevocationDuringSaveTest {
             "sales.pipeline.min-retry-backoff", "10ms", "sales.pipeline.max-retry-backoff", "20ms",
             "sales.pipeline.stall-timeout", "1ms", "sales.pipeline.stuck-timeout", "2ms"));
     private final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
-    private final Retries retries = StoreStubs.retries(metrics, config);
+    private final Retries retries = new Retries(metrics, config);
     private final PartitionAssignments assignments = new PartitionAssignments();
     private final PipelineProgress progress = new PipelineProgress(assignments);
     private final ExecutorService pollingThread = KafkaStubs.pollingThread();
