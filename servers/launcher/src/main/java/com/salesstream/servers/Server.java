@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  */
 abstract class Server {
 
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     final String name;
     final Path dir;
@@ -134,6 +134,11 @@ abstract class Server {
 
     /** SIGTERM, then SIGKILL after a minute. A paused process gets SIGCONT first, or it could not act on SIGTERM. */
     void stop() {
+        stop(STOP_TIMEOUT);
+    }
+
+    /** As {@link #stop()}, SIGKILL after this bound. */
+    void stop(Duration bound) {
         Optional<ProcessHandle> process = process();
         if (process.isEmpty()) {
             LocalServers.log(name + ": not running");
@@ -144,9 +149,9 @@ abstract class Server {
             }
             process.get().destroy();
             try {
-                process.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                process.get().onExit().get(bound.toSeconds(), TimeUnit.SECONDS);
             } catch (Exception e) {
-                LocalServers.log(name + ": still alive after " + STOP_TIMEOUT.toSeconds() + " s, sending SIGKILL");
+                LocalServers.log(name + ": still alive after " + bound.toSeconds() + " s, sending SIGKILL");
                 process.get().destroyForcibly();
                 process.get().onExit().join();
             }
