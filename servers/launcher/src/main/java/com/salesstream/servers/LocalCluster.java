@@ -101,7 +101,13 @@ public final class LocalCluster {
 
     /** Whether every node is ready: the three brokers registered, each Cassandra node seeing the two others UP. */
     public boolean ready() {
-        return nodes().stream().allMatch(this::readyNow) && Kafka.brokers(KAFKA).size() == ClusterLayout.SIZE;
+        if (!kafka.values().stream().allMatch(this::readyNow)
+                || !cassandra.values().stream().allMatch(node -> running(node) && node.ready())) {
+            return false;
+        }
+        // Each node's view read once (JMX connections are slow on a busy box), not once per pair.
+        Set<String> hosts = cassandra.values().stream().map(node -> node.host).collect(Collectors.toSet());
+        return cassandra.values().stream().allMatch(node -> node.liveNodes().containsAll(hosts));
     }
 
     /** Starts one node (resumes it when paused) and waits until it is ready; it keeps its data. */
