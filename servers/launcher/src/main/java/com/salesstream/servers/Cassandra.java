@@ -9,13 +9,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistanceEvaluator;
 
-/** Apache Cassandra, a single node. */
+/**
+ * Apache Cassandra: the single node {@code cassandra}, or one node of the local cluster. Both render
+ * {@code servers/cassandra/cassandra.yaml}.
+ */
 final class Cassandra extends Server {
 
     static final int PORT = 9042;
@@ -24,6 +31,14 @@ final class Cassandra extends Server {
     static final String DATACENTER = "datacenter1";
 
     private final ServerJars jars;
+    private final String clusterName;
+    private final String token;
+    /** Every seed's host:port. */
+    private final String seeds;
+    private final int jmxPort;
+    private final String heap;
+    /** LOCAL_CASSANDRA=stock applies to the single node only. */
+    private final boolean stock;
 
     /**
      * LOCAL_CASSANDRA=stock: without the tuned section of cassandra.yaml and with upstream's heap size, to measure
@@ -32,29 +47,51 @@ final class Cassandra extends Server {
     private static final boolean STOCK = "stock".equals(System.getenv("LOCAL_CASSANDRA"));
     private static final String TUNED = "# Tuned for a 2-core box";
 
-    Cassandra(Path local, ServerJars jars) {
-        super("cassandra", local, List.of(PORT, STORAGE_PORT, JMX_PORT), Duration.ofSeconds(150), "logs/system.log");
+    private Cassandra(String name, Path local, Path dir, String host, String clusterName, String token, String seeds,
+            int jmxPort, String heap, boolean stock, ServerJars jars) {
+        super(name, local, dir, host, List.of(new InetSocketAddress(host, PORT), new InetSocketAddress(host, STORAGE_PORT),
+                new InetSocketAddress("127.0.0.1", jmxPort)), Duration.ofSeconds(240), "logs/system.log");
         this.jars = jars;
+        this.clusterName = clusterName;
+        this.token = token;
+        this.seeds = seeds;
+        this.jmxPort = jmxPort;
+        this.stock = stock;
+        this.heap = stock ? upstreamHeapMegabytes() + "m" : heap;
     }
 
+    /** The single node on 127.0.0.1, as it always was. */
+    static Cassandra single(Path local, ServerJars jars) {
+        return new Cassandra("cassandra", local, local.resolve("cassandra"), "127.0.0.1", "local-dev", "0",
+                "127.0.0.1:" + STORAGE_PORT, JMX_PORT, "512m", STOCK, jars);
+    }
 
-
+    /**
+     * Node {@code n} of the local cluster. Its own cluster name: gossip from the single node could never merge into
+     * it. Six JVMs share the box, hence the smaller heap.
+     */
+    static Cassandra clusterNode(int n, Path local, ServerJars jars) {
+        return new Cassandra("cassandra-" + n, local, ClusterLayout.dir(local).resolve("cassandra-" + n),
+                ClusterLayout.host(n), "local-cluster", ClusterLayout.cassandraToken(n), ClusterLayout.addresses(STORAGE_PORT),
+                ClusterLayout.cassandraJmxPort(n), "384m", false, jars);
+    }
 
     @Override
     List<String> prepare() throws IOException {
         for (String folder : List.of("data", "commitlog", "saved_caches", "hints", "cdc_raw", "logs", "triggers")) {
             Files.createDirectories(dir.resolve(folder));
         }
-        Path yaml = jars.render("cassandra/cassandra.yaml", dir.resolve("cassandra.yaml"), Map.of("CASSANDRA_DIR", dir));
-        String heap = STOCK ? upstreamHeapMegabytes() + "m" : "512m";
-        if (STOCK) {
+        Path yaml = jars.render("cassandra/cassandra.yaml", dir.resolve("cassandra.yaml"), Map.of("CASSANDRA_DIR", dir,
+                "CLUSTER_NAME", clusterName, "INITIAL_TOKEN", token, "SEEDS", seeds, "ADDRESS", host,
+                "STORAGE_PORT", STORAGE_PORT, "NATIVE_PORT", PORT));
+        if (stock) {
             String tuned = Files.readString(yaml);
             int cut = tuned.indexOf(TUNED);
             if (cut < 0) {
                 throw new IllegalStateException("servers/cassandra/cassandra.yaml has no section \"" + TUNED + "\"");
             }
             Files.writeString(yaml, tuned.substring(0, cut));
-            LocalServers.log("cassandra: stock configuration, heap " + heap);
+            LocalServers.log(name + ": stock configuration, heap " + heap);
         }
         List<String> command = new ArrayList<>();
         // As root, Cassandra's mlockall would pin all its memory; without CAP_IPC_LOCK it only logs a warning.
@@ -70,7 +107,7 @@ final class Cassandra extends Server {
                 "-Dcassandra-foreground=yes", "-Dcassandra.config=file://" + yaml, "-Dcassandra.storagedir=" + dir,
                 "-Dcassandra.logdir=" + dir.resolve("logs"),
                 "-Dlogback.configurationFile=" + jars.config("cassandra/logback.xml"),
-                "-Dcassandra.jmx.local.port=" + JMX_PORT, "-Dcassandra.triggers_dir=" + dir.resolve("triggers"),
+                "-Dcassandra.jmx.local.port=" + jmxPort, "-Dcassandra.triggers_dir=" + dir.resolve("triggers"),
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0", "-Dchronicle.analytics.disable=true",
                 "-XX:HeapDumpPath=" + dir.resolve("logs"), "-XX:ErrorFile=" + dir.resolve("logs/hs_err_%p.log"),
                 "-cp", jars.classpath("cassandra"), "org.apache.cassandra.service.CassandraDaemon"));
@@ -86,7 +123,7 @@ final class Cassandra extends Server {
 
     @Override
     boolean answers() {
-        try (CqlSession session = session()) {
+        try (CqlSession session = sessionTo(address())) {
             session.execute("SELECT release_version FROM system.local");
             return true;
         } catch (RuntimeException e) {
@@ -94,8 +131,31 @@ final class Cassandra extends Server {
         }
     }
 
-    /** A short-lived session: no schema or token metadata, no Netty quiet period on close. */
+    /** The nodes this one's failure detector holds UP, itself included (as nodetool status shows them). */
+    Set<String> liveNodes() {
+        return CassandraGossip.liveNodes(jmxPort);
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress(host, PORT);
+    }
+
+    /** A short-lived session to the single node. */
     static CqlSession session() {
+        return session(List.of(new InetSocketAddress("127.0.0.1", PORT)), null);
+    }
+
+    /** A short-lived session whose every request goes to this node alone (a read at ONE reads that node's data). */
+    static CqlSession sessionTo(InetSocketAddress node) {
+        return session(List.of(node), (candidate, datacenter) -> candidate.getEndPoint().resolve().equals(node)
+                ? null : NodeDistance.IGNORED);
+    }
+
+    /**
+     * A short-lived session: no schema or token metadata, no Netty quiet period on close. The evaluator, when given,
+     * decides which nodes it uses ({@code null}: the default policy's choice).
+     */
+    static CqlSession session(List<InetSocketAddress> contactPoints, NodeDistanceEvaluator nodes) {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
@@ -106,7 +166,8 @@ final class Cassandra extends Server {
                 .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
-        return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", PORT))
-                .withLocalDatacenter(DATACENTER).withConfigLoader(config).build();
+        CqlSessionBuilder builder = CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter(DATACENTER)
+                .withConfigLoader(config);
+        return (nodes == null ? builder : builder.withNodeDistanceEvaluator(nodes)).build();
     }
 }

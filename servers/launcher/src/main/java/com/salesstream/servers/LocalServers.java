@@ -7,29 +7,20 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.DriverException;
-import com.datastax.oss.driver.api.core.cql.Row;
 
 /**
  * The servers this project runs for development and tests, without Docker: Kafka, Cassandra and its own MariaDB,
- * each a child process with its jars, data and logs under {@code .local/}. {@code bin/local-servers} runs
- * {@link #main}; the tests call {@link #start} through their Quarkus test resource.
+ * each a child process with its jars, data and logs under {@code .local/}, and beside them the local cluster
+ * ({@link #cluster()}). {@code bin/local-servers} runs {@link #main}; the tests call {@link #start} through their
+ * Quarkus test resource.
  */
 public final class LocalServers {
 
@@ -42,36 +33,25 @@ public final class LocalServers {
     public static final String DB_USER = MariaDb.USER;
     public static final String DB_PASSWORD = MariaDb.PASSWORD;
 
-    static final String USAGE = """
-            Usage: bin/local-servers start|stop|restart|status [kafka|cassandra|mariadb ...]   (default: all three)
-                   bin/local-servers cql 'CQL statement' ...            runs each statement, prints the rows
-                   bin/local-servers sql 'SQL statement' ...            the same on MariaDB's sales database
-                   bin/local-servers kafka-tool MainClass [args ...]    e.g. org.apache.kafka.tools.TopicCommand --list ...
-                   bin/local-servers env                                the packaged service's settings for these
-                                                                        servers, as export lines: eval "$(bin/local-servers env)"
-
-              kafka      127.0.0.1:9092 (controller 9093), KRaft, one node
-              cassandra  127.0.0.1:9042 (storage 7000, JMX 7199), one node
-              mariadb    127.0.0.1:3307, the project's own (not the machine's): database sales, user sales
-
-            Jars come from Maven Central (servers/pom.xml); jars, data, logs and PID files live in .local/.
-            Environment: SALES_DB_PASSWORD (the sales user's, default sales), LOCAL_SERVERS_JAVA (the servers' java),
-            LOCAL_CASSANDRA=stock (Cassandra with upstream's heap, caches, memtables and concurrency instead of the
-            project's tuning, to benchmark against: LOCAL_CASSANDRA=stock bin/local-servers restart cassandra).""";
+    /** The local cluster's addresses (see {@link LocalCluster}): three Kafka and three Cassandra nodes on 127.0.2.1-3. */
+    public static final String CLUSTER_KAFKA = LocalCluster.KAFKA;
+    public static final String CLUSTER_CASSANDRA = LocalCluster.CASSANDRA;
 
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
     private final Path local;
     private final ServerJars jars;
     private final Map<String, Server> servers = new LinkedHashMap<>();
+    private final LocalCluster cluster;
 
     private LocalServers(Path root) {
         // Real path: a git worktree whose .local links to the main checkout's shares its servers.
         this.local = realPath(root.resolve(".local"));
         this.jars = new ServerJars(root);
-        servers.put("kafka", new Kafka(local, jars));
-        servers.put("cassandra", new Cassandra(local, jars));
+        servers.put("kafka", Kafka.single(local, jars));
+        servers.put("cassandra", Cassandra.single(local, jars));
         servers.put("mariadb", new MariaDb(local));
+        this.cluster = new LocalCluster(local, jars);
     }
 
     private static Path realPath(Path path) {
@@ -102,6 +82,21 @@ public final class LocalServers {
                 "quarkus.datasource.jdbc.url", MARIADB_JDBC,
                 "quarkus.datasource.username", DB_USER,
                 "quarkus.datasource.password", DB_PASSWORD);
+    }
+
+    /** {@link #quarkusConfig()} for the local cluster: its Kafka and Cassandra, the single MariaDB. */
+    public static Map<String, String> quarkusClusterConfig() {
+        return LocalCluster.quarkusConfig();
+    }
+
+    /** The local cluster, beside these single nodes. */
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
+    /** Starts the local cluster (see {@link LocalCluster#start()}). */
+    public void startCluster() {
+        cluster.start();
     }
 
     /** The local MariaDB's JDBC URL of this database ("" for none). */
@@ -191,80 +186,12 @@ public final class LocalServers {
         System.out.println("[local-servers] " + message);
     }
 
+    /** {@code bin/local-servers}: see {@link LocalServersCommand}. */
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
-            System.out.println(USAGE);
-            System.exit(args.length == 0 ? 2 : 0);
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        LocalServers here = ofThisProject();
-        int exit = 0;
-        try {
-            switch (args[0]) {
-                case "start" -> here.start(rest);
-                case "stop" -> here.stop(rest);
-                case "restart" -> {
-                    here.stop(rest);
-                    here.start(rest);
-                }
-                case "status" -> {
-                    List<String> lines = new ArrayList<>();
-                    exit = here.status(lines, rest) ? 0 : 1;
-                    lines.forEach(System.out::println);
-                }
-                case "cql" -> cql(rest);
-                case "sql" -> sql(rest);
-                case "kafka-tool" -> exit = here.kafkaTool(rest);
-                case "env" -> quarkusConfig().forEach((key, value) -> System.out.println(
-                        "export " + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "='" + value.replace("'", "'\\''") + "'"));
-                default -> {
-                    System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
-                    exit = 2;
-                }
-            }
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | SQLException
-                | DriverException e) {
-            System.err.println("[local-servers] ERROR: " + e.getMessage());
-            exit = 1;
-        }
-        // The drivers' non-daemon threads would otherwise keep this JVM alive.
-        System.exit(exit);
+        LocalServersCommand.main(args);
     }
 
-    private static void cql(String... statements) {
-        try (CqlSession session = Cassandra.session()) {
-            for (String statement : statements) {
-                for (Row row : session.execute(statement)) {
-                    List<String> values = new ArrayList<>();
-                    for (int column = 0; column < row.getColumnDefinitions().size(); column++) {
-                        values.add(String.valueOf(row.getObject(column)));
-                    }
-                    System.out.println(String.join("|", values));
-                }
-            }
-        }
-    }
-
-    private static void sql(String... statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(MARIADB_JDBC, DB_USER, DB_PASSWORD);
-                Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                if (statement.execute(sql)) {
-                    try (ResultSet rows = statement.getResultSet()) {
-                        while (rows.next()) {
-                            List<String> values = new ArrayList<>();
-                            for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
-                                values.add(rows.getString(column));
-                            }
-                            System.out.println(String.join("|", values));
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private int kafkaTool(String... arguments) throws IOException, InterruptedException {
+    int kafkaTool(String... arguments) throws IOException, InterruptedException {
         if (arguments.length == 0) {
             throw new IllegalArgumentException("kafka-tool needs a main class, e.g. org.apache.kafka.tools.TopicCommand");
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -20,22 +21,31 @@ import java.util.stream.Stream;
  */
 abstract class Server {
 
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     final String name;
     final Path dir;
     final Path local;
-    /** Every port the server listens on, its clients' first. */
-    private final List<Integer> ports;
+    /** The address it listens on: 127.0.0.1 for the single nodes, its own loopback alias in the local cluster. */
+    final String host;
+    /** Every address it listens on, its clients' first. */
+    private final List<InetSocketAddress> addresses;
     private final Duration startTimeout;
     /** The logs worth showing when it fails to start, most telling first. */
     private final List<Path> logs;
 
     Server(String name, Path local, List<Integer> ports, Duration startTimeout, String... logs) {
+        this(name, local, local.resolve(name), "127.0.0.1", ports.stream().map(port -> new InetSocketAddress("127.0.0.1", port))
+                .toList(), startTimeout, logs);
+    }
+
+    Server(String name, Path local, Path dir, String host, List<InetSocketAddress> addresses, Duration startTimeout,
+            String... logs) {
         this.name = name;
         this.local = local;
-        this.dir = local.resolve(name);
-        this.ports = ports;
+        this.dir = dir;
+        this.host = host;
+        this.addresses = addresses;
         this.startTimeout = startTimeout;
         this.logs = Stream.concat(Stream.of(logs), Stream.of("stdout.log")).map(dir::resolve).toList();
     }
@@ -47,7 +57,7 @@ abstract class Server {
     abstract boolean answers();
 
     boolean ready() {
-        return listening(ports.get(0)) && answers();
+        return listening(addresses.get(0)) && answers();
     }
 
     Path pidFile() {
@@ -80,9 +90,9 @@ abstract class Server {
 
     /** Launches the server; fails clearly when another process holds one of its ports. */
     void launch() throws IOException {
-        for (int port : ports) {
-            if (listening(port)) {
-                throw new IllegalStateException(name + ": port " + port
+        for (InetSocketAddress address : addresses) {
+            if (listening(address)) {
+                throw new IllegalStateException(name + ": " + text(address)
                         + " is in use by a process this project did not start; stop it first");
             }
         }
@@ -101,9 +111,14 @@ abstract class Server {
 
     /** Waits until {@link #ready()}, failing with the logs' tails when the process dies or the time is up. */
     void awaitReady() {
+        awaitReady(this::ready);
+    }
+
+    /** Waits until the condition holds (a cluster node: also seen by its peers), as {@link #awaitReady()}. */
+    void awaitReady(BooleanSupplier ready) {
         long started = System.nanoTime();
         long deadline = started + startTimeout.toNanos();
-        while (!ready()) {
+        while (!ready.getAsBoolean()) {
             if (!alive()) {
                 throw new IllegalStateException(name + ": the process exited during startup\n" + tails(logs));
             }
@@ -111,24 +126,32 @@ abstract class Server {
                 throw new IllegalStateException(name + ": not ready after " + startTimeout.toSeconds() + " s (still "
                         + "running, `bin/local-servers stop " + name + "` ends it)\n" + tails(logs));
             }
-            pause();
+            sleepBriefly();
         }
-        LocalServers.log(name + ": ready at 127.0.0.1:" + ports.get(0) + " ("
+        LocalServers.log(name + ": ready at " + text(addresses.get(0)) + " ("
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / 1000.0 + " s)");
     }
 
-    /** SIGTERM, then SIGKILL after a minute. */
+    /** SIGTERM, then SIGKILL after a minute. A paused process gets SIGCONT first, or it could not act on SIGTERM. */
     void stop() {
+        stop(STOP_TIMEOUT);
+    }
+
+    /** As {@link #stop()}, SIGKILL after this bound. */
+    void stop(Duration bound) {
         Optional<ProcessHandle> process = process();
         if (process.isEmpty()) {
             LocalServers.log(name + ": not running");
         } else {
             LocalServers.log(name + ": stopping (pid " + process.get().pid() + ")");
+            if (stopped(process.get())) {
+                signal(process.get(), "CONT");
+            }
             process.get().destroy();
             try {
-                process.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                process.get().onExit().get(bound.toSeconds(), TimeUnit.SECONDS);
             } catch (Exception e) {
-                LocalServers.log(name + ": still alive after " + STOP_TIMEOUT.toSeconds() + " s, sending SIGKILL");
+                LocalServers.log(name + ": still alive after " + bound.toSeconds() + " s, sending SIGKILL");
                 process.get().destroyForcibly();
                 process.get().onExit().join();
             }
@@ -141,14 +164,66 @@ abstract class Server {
         }
     }
 
+    /** SIGKILL, no wait for a clean exit: a crash, for fault tests. */
+    void kill() {
+        ProcessHandle process = ours("kill");
+        process.destroyForcibly();
+        process.onExit().join();
+        LocalServers.log(name + ": killed");
+    }
+
+    /** SIGSTOP: the process stays, its sockets stay open, nothing answers (a long GC pause, a hung host). */
+    void pause() {
+        signal(ours("pause"), "STOP");
+        LocalServers.log(name + ": paused");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() {
+        signal(ours("resume"), "CONT");
+        LocalServers.log(name + ": resumed");
+    }
+
+    /** Whether our process is stopped by SIGSTOP (state T in /proc/PID/stat). */
+    boolean paused() {
+        return process().map(Server::stopped).orElse(false);
+    }
+
+    private ProcessHandle ours(String action) {
+        return process().orElseThrow(() -> new IllegalStateException("cannot " + action + " " + name + ": not running"));
+    }
+
+    private static boolean stopped(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // The state follows the command name, which is in parentheses and may hold spaces.
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The JDK signals only TERM and KILL: the others go through kill(1). */
+    private static void signal(ProcessHandle process, String signal) {
+        try {
+            Commands.run(List.of("kill", "-" + signal, Long.toString(process.pid())), Path.of("/dev/null"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A status line from what the caller found: our process, if any, and whether it answers. */
     String status(Optional<ProcessHandle> process, boolean ready) {
         if (process.isPresent()) {
-            return String.format("%-10s %s (pid %d, 127.0.0.1:%d)", name + ":", ready ? "up" : "starting",
-                    process.get().pid(), ports.get(0));
+            String state = stopped(process.get()) ? "paused" : ready ? "up" : "starting";
+            return String.format("%-13s %s (pid %d, %s)", name + ":", state, process.get().pid(), text(addresses.get(0)));
         }
-        return String.format("%-10s down%s", name + ":", listening(ports.get(0))
-                ? " (port " + ports.get(0) + " is held by a process this project did not start)" : "");
+        return String.format("%-13s down%s", name + ":", listening(addresses.get(0))
+                ? " (" + text(addresses.get(0)) + " is held by a process this project did not start)" : "");
+    }
+
+    private static String text(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     /** The last 30 lines of each log that has any. */
@@ -168,16 +243,16 @@ abstract class Server {
         return tails.length() == 0 ? "(no log output in " + logs + ")" : tails.toString();
     }
 
-    static boolean listening(int port) {
+    static boolean listening(InetSocketAddress address) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(address, 200);
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    static void pause() {
+    static void sleepBriefly() {
         try {
             Thread.sleep(250);
         } catch (InterruptedException e) {

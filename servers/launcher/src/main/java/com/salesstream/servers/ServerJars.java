@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -71,11 +73,15 @@ final class ServerJars {
         return root.resolve("servers").resolve(name);
     }
 
-    /** Copies a template of {@code servers/} to the target, replacing each {@code @KEY@}. */
-    Path render(String template, Path target, Map<String, Path> values) throws IOException {
+    /** Copies a template of {@code servers/} to the target, replacing each {@code @KEY@}; fails on one left over. */
+    Path render(String template, Path target, Map<String, ?> values) throws IOException {
         String text = Files.readString(config(template));
-        for (Map.Entry<String, Path> value : values.entrySet()) {
+        for (Map.Entry<String, ?> value : values.entrySet()) {
             text = text.replace("@" + value.getKey() + "@", value.getValue().toString());
+        }
+        Matcher left = Pattern.compile("@[A-Z_]+@").matcher(text);
+        if (left.find()) {
+            throw new IllegalStateException("servers/" + template + ": no value for " + left.group());
         }
         return Files.writeString(target, text);
     }
