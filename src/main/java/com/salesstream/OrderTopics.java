@@ -49,13 +49,13 @@ public class OrderTopics {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private Admin admin;
 
-    OrderTopics(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, Retries retries, SalesConfig config) {
+    public OrderTopics(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, Retries retries, SalesConfig config) {
         this.kafkaConfig = kafkaConfig;
         this.retries = retries;
         this.config = config;
     }
 
-    void create(@Observes StartupEvent event) {
+    public void create(@Observes StartupEvent event) {
         if (!config.pipeline().enabled() && !config.generator().enabled()) {
             ready.complete(null);
             return;

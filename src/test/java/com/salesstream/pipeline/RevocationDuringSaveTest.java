@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.salesstream.OrderTopics;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
@@ -145,9 +146,10 @@ class RevocationDuringSaveTest {
 
     /** The pipeline's own health checks; the dead letters are fine (their topic needs no making here). */
     private PipelineHealth health() {
-        DeadLetterTopic deadLetterTopic = new DeadLetterTopic(null, retries, TestConfig.with(Map.of("sales.pipeline.enabled", "false")));
-        deadLetterTopic.create(null);
-        return new PipelineHealth(progress, new DeadLetters(null, metrics, retries, config), deadLetterTopic, config);
+        OrderTopics topics = new OrderTopics(null, retries, TestConfig.with(Map.of("sales.pipeline.enabled", "false",
+                "sales.generator.enabled", "false")));
+        topics.create(null);
+        return new PipelineHealth(progress, new DeadLetters(null, metrics, retries, config), topics, config);
     }
 
     private PartitionTotals totals(long lastOffset) {
