@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +24,7 @@ import com.salesstream.order.Order;
 import com.salesstream.support.LocalStores;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.servers.LocalCluster;
 import com.salesstream.servers.LocalServers;
 
 /**
@@ -40,8 +42,10 @@ import com.salesstream.servers.LocalServers;
  * Not a test: it prints figures. {@code bin/benchmark N --throughput-only} skips the latency phases,
  * {@code --latency-only} the raw and throughput phases; {@code --instances K} runs the throughput phase with K
  * instances on one consumer group: the second and later join one second apart once the first row is stored, the
- * last one leaves (SIGTERM) three seconds after that, and each instance's share is printed. Each measured phase starts once Cassandra has no compaction
- * left from the one before.
+ * last one leaves (SIGTERM) three seconds after that, and each instance's share is printed. {@code --cluster} then runs
+ * the same on the local cluster (three brokers, three Cassandra nodes, replication 3, the service at LOCAL_QUORUM),
+ * latency at 1,000 orders/s only. Each measured phase starts once Cassandra has no compaction left from the one
+ * before.
  */
 public final class PipelineBenchmark {
 
@@ -52,36 +56,52 @@ public final class PipelineBenchmark {
     private static final Duration LATENCY_PHASE = Duration.ofSeconds(60);
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private static final int LATENCY_SAMPLES = 20_000;
+    private static final List<Integer> LATENCY_RATES = List.of(1_000, 5_000);
     /** The latency target at 5,000 orders/s (p99): where in the phase the orders above it were sent is printed. */
     private static final Duration SLOW = Duration.ofMillis(100);
     /** How often completion is checked: often enough for the figures, seldom enough not to load the machine. */
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private final LocalStores stores = new LocalStores();
-    private final CqlSession cassandra = stores.cassandra();
+    private final BenchTarget target;
+    private final LocalStores stores;
+    private final CqlSession cassandra;
     private final String topic = "sales_orders_bench_" + System.currentTimeMillis();
     private long nextId = TestOrders.Suite.BENCHMARK.firstId();
     private final List<LocalDate> days = new ArrayList<>();
+
+    private PipelineBenchmark(BenchTarget target) {
+        this.target = target;
+        this.stores = target.stores();
+        this.cassandra = stores.cassandra();
+    }
 
     public static void main(String[] args) throws Exception {
         List<String> options = List.of(args);
         int count = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 200_000;
         int instances = options.contains("--instances") ? Integer.parseInt(options.get(options.indexOf("--instances") + 1)) : 1;
-        new PipelineBenchmark().run(count, !options.contains("--latency-only"), !options.contains("--throughput-only"), instances);
+        boolean throughput = !options.contains("--latency-only");
+        boolean latency = !options.contains("--throughput-only");
+        new PipelineBenchmark(BenchTarget.singleNodes()).run(count, throughput, latency ? LATENCY_RATES : List.of(), instances);
+        if (options.contains("--cluster")) {
+            // Beside the single nodes' figures of the same run; at replication 3 on 2 cores, 1,000 orders/s is the rate.
+            LocalCluster.ofThisProject().start();
+            new PipelineBenchmark(BenchTarget.cluster()).run(count, throughput, latency ? List.of(1_000) : List.of(), instances);
+        }
     }
 
-    private void run(int count, boolean throughput, boolean latency, int instances) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+    private void run(int count, boolean throughput, List<Integer> latencyRates, int instances) throws Exception {
+        System.out.printf("%n######## %s ########%n", target.name());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", target.kafka()))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) target.replication()))).all().get();
             try {
                 // A fresh keyspace: the service's first start creates its table, as a real first start does.
                 cassandra.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + KEYSPACE)
                         .setTimeout(Duration.ofMinutes(1)));
-                cassandra.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
-                        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+                cassandra.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE + " WITH replication = {'class': "
+                        + "'NetworkTopologyStrategy', '" + LocalServers.CASSANDRA_DATACENTER + "': " + target.replication() + "}");
                 double rawLimit = throughput ? rawCassandraLimit(count) : 0;
                 List<Order> preloaded = throughput ? orders(count) : List.of();
-                try (OrderFeed feed = OrderFeed.start(topic, preloaded, Integer.MAX_VALUE)) {
+                try (OrderFeed feed = OrderFeed.start(target.kafka(), topic, preloaded, Integer.MAX_VALUE)) {
                     feed.awaitSent(TIMEOUT);
                 }
                 System.out.printf("preloaded %,d orders into %s (%d partitions)%n", preloaded.size(), topic, PARTITIONS);
@@ -91,7 +111,7 @@ public final class PipelineBenchmark {
                     if (throughput) {
                         throughput(service, preloaded, rawLimit, instances);
                     }
-                    for (int rate : latency ? List.of(1_000, 5_000) : List.<Integer> of()) {
+                    for (int rate : latencyRates) {
                         awaitNoCompaction();
                         latency(service, rate);
                     }
@@ -113,8 +133,10 @@ public final class PipelineBenchmark {
     }
 
     private Map<String, String> serviceConfig() {
-        return Map.of("sales.topic", topic, "sales.pipeline.group-id", "bench-" + topic,
-                "sales.generator.enabled", "false", "sales.cassandra.keyspace", KEYSPACE);
+        Map<String, String> config = new HashMap<>(target.serviceConfig());
+        config.putAll(Map.of("sales.topic", topic, "sales.pipeline.group-id", "bench-" + topic,
+                "sales.generator.enabled", "false", "sales.cassandra.keyspace", KEYSPACE));
+        return config;
     }
 
     /**
@@ -122,7 +144,7 @@ public final class PipelineBenchmark {
      * instances join and one leaves meanwhile (see the class comment).
      */
     private void throughput(ServiceProcess service, List<Order> preloaded, double rawLimit, int instances) throws Exception {
-        ProcessCpu cpu = new ProcessCpu(service.pid());
+        ProcessCpu cpu = new ProcessCpu(service.pid(), target.serverPids());
         long started = System.nanoTime();
         long startedMillis = System.currentTimeMillis();
         long firstRow = waitUntil(service, this::anyStored);
@@ -229,9 +251,9 @@ public final class PipelineBenchmark {
     private void latency(ServiceProcess service, int rate) throws Exception {
         waitUntil(service, service::isReady);
         List<Order> orders = orders((int) (rate * LATENCY_PHASE.toSeconds()));
-        ProcessCpu cpu = new ProcessCpu(service.pid());
+        ProcessCpu cpu = new ProcessCpu(service.pid(), target.serverPids());
         long[] sentAt;
-        try (OrderFeed feed = OrderFeed.start(topic, orders, rate)) {
+        try (OrderFeed feed = OrderFeed.start(target.kafka(), topic, orders, rate)) {
             feed.awaitSent(TIMEOUT);
             sentAt = feed.sentAtMillis();
         }

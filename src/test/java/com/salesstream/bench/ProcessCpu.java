@@ -21,11 +21,9 @@ final class ProcessCpu {
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Map<String, Long> startTicks = new LinkedHashMap<>();
 
-    ProcessCpu(long servicePid) throws IOException {
+    ProcessCpu(long servicePid, Map<String, Long> serverPids) {
         pids.put("service", servicePid);
-        for (String server : new String[] { "kafka", "cassandra", "mariadb" }) {
-            pids.put(server, Long.parseLong(Files.readString(Path.of(".local", server, server + ".pid")).trim()));
-        }
+        pids.putAll(serverPids);
         pids.forEach((name, pid) -> startTicks.put(name, ticks(pid)));
     }
 
