@@ -15,7 +15,6 @@ import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /** Produces random orders to Kafka, keyed by order id, at the configured rate or as fast as the broker takes them. */
@@ -46,7 +45,7 @@ public class OrderGenerator {
 
     @Outgoing(Channels.ORDERS_OUT)
     public Multi<Record<String, byte[]>> generate() {
-        Multi<Order> generated = Multi.createFrom().uni(Uni.combine().all().unis(catalog.ready(), topics.ready()).discardItems())
+        Multi<Order> generated = Multi.createFrom().uni(catalog.ready().call(topics::ready))
                 .onItem().transformToMultiAndConcatenate(known -> ratePerSecond > 0 ? paced() : orders(Long.MAX_VALUE));
         return generated.invoke(metrics::produced)
                 .map(order -> Record.of(Long.toString(order.orderId()), codec.encode(order)));
