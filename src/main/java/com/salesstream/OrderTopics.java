@@ -1,5 +1,6 @@
 package com.salesstream;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -28,7 +32,9 @@ import com.salesstream.PipelineMetrics.Sink;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * Makes sure the orders topic and its dead-letter topic exist before the pipeline needs them. A missing orders topic is
@@ -37,17 +43,30 @@ import io.smallrye.mutiny.Uni;
  * topic is only described: where operations created the topics, the service needs no right to create any. The
  * generator starts once they exist, so no producer creates the orders topic with the broker's defaults first (the
  * consumer never creates topics); until then readiness is DOWN.
+ * <p>
+ * Then, while the pipeline runs, it asks every partition's leader for its log end every few seconds (only a leader
+ * answers that): with two of three brokers gone there is no controller quorum, the surviving broker still names the
+ * dead leaders, and the consumer waits on what looks like an idle topic. A partition without a leader that answers
+ * for {@code stall-timeout} is a stall ({@link #leaderlessFor}).
  */
 @ApplicationScoped
 public class OrderTopics {
 
     private static final Logger LOG = Logger.getLogger(OrderTopics.class);
+    private static final Duration LEADERS_PROBED_EVERY = Duration.ofSeconds(5);
+
 
     private final Map<String, Object> kafkaConfig;
     private final Retries retries;
     private final SalesConfig config;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private Admin admin;
+    private Cancellable leaderProbes;
+    /** Since when (System.nanoTime()) the last probes failed, and how; null while every leader answers. */
+    private volatile Leaderless leaderless;
+
+    private record Leaderless(long since, String failure) {
+    }
 
     public OrderTopics(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, Retries retries, SalesConfig config) {
         this.kafkaConfig = kafkaConfig;
@@ -72,6 +91,12 @@ public class OrderTopics {
                 .subscribe().with(done -> {
                     ready.complete(null);
                     LOG.infof("Topics %s and %s ready", config.topic(), config.deadLetterTopic());
+                    if (config.pipeline().enabled()) {
+                        leaderProbes = Multi.createFrom().ticks().every(LEADERS_PROBED_EVERY).onOverflow().drop()
+                                .onItem().transformToUniAndConcatenate(tick -> probeLeaders())
+                                .subscribe().with(probed -> {
+                                });
+                    }
                 }, failure -> LOG.errorf(failure, "The topics %s and %s could not be made", config.topic(),
                         config.deadLetterTopic()));
     }
@@ -84,6 +109,40 @@ public class OrderTopics {
                                         : createDeadLetters(orders, configs)))
                         .invoke(configs -> checkSettings(orders, configs)))
                 .replaceWithVoid();
+    }
+
+    /** Each partition's log end, asked of its leader, within one probe period; never fails. */
+    private Uni<Void> probeLeaders() {
+        return await(admin.describeTopics(List.of(config.topic())).allTopicNames())
+                .chain(topics -> {
+                    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                    topics.get(config.topic()).partitions().forEach(partition -> ends.put(
+                            new TopicPartition(config.topic(), partition.partition()), OffsetSpec.latest()));
+                    return await(admin.listOffsets(ends, new ListOffsetsOptions()
+                            .timeoutMs((int) LEADERS_PROBED_EVERY.toMillis())).all());
+                })
+                .onItemOrFailure().invoke((ends, failure) -> {
+                    Leaderless last = leaderless;
+                    if (failure == null) {
+                        leaderless = null;
+                    } else if (last == null) {
+                        leaderless = new Leaderless(System.nanoTime(), failure.toString());
+                    }
+                })
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * How long a partition of the orders topic has been without a leader that answers, and the last error, e.g.
+     * {@code 1m5s (TimeoutException: ...)}; null while every leader answers or for less than {@code limit}.
+     */
+    public String leaderlessFor(Duration limit) {
+        Leaderless last = leaderless;
+        if (last == null) {
+            return null;
+        }
+        Duration since = Duration.ofNanos(System.nanoTime() - last.since()).withNanos(0);
+        return since.compareTo(limit) < 0 ? null : since + " (" + last.failure() + ")";
     }
 
     /** The topic as the broker describes it; empty when it does not exist. */
@@ -164,6 +223,9 @@ public class OrderTopics {
 
     @PreDestroy
     void close() {
+        if (leaderProbes != null) {
+            leaderProbes.cancel();
+        }
         if (admin != null) {
             admin.close();
         }

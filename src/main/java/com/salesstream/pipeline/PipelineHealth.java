@@ -16,8 +16,9 @@ import com.salesstream.SalesConfig;
 
 /**
  * The pipeline's own health, beside the checks of each server: readiness is DOWN while dead letters cannot be
- * sent or nothing has moved for stall-timeout; liveness is DOWN when the windows stopped for good or nothing has
- * moved for stuck-timeout. Each change is logged with its reason.
+ * sent, a partition of the orders topic has had no answering leader for stall-timeout, or nothing has moved for
+ * stall-timeout; liveness is DOWN when the windows stopped for good or nothing has moved for stuck-timeout. Each
+ * change is logged with its reason.
  */
 @ApplicationScoped
 class PipelineHealth {
@@ -59,6 +60,10 @@ class PipelineHealth {
         }
         if (deadLetters.permanentFailure() != null) {
             return "dead letters are refused: " + deadLetters.permanentFailure();
+        }
+        String leaderless = topics.leaderlessFor(config.stallTimeout());
+        if (leaderless != null) {
+            return "stalled: a partition of the orders topic has had no Kafka leader that answers for " + leaderless;
         }
         String stalled = progress.stalledFor(config.stallTimeout());
         return stalled == null ? null : "stalled: " + stalled;
