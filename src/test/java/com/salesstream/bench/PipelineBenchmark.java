@@ -97,8 +97,10 @@ public final class PipelineBenchmark {
                 // A fresh keyspace: the service's first start creates its table, as a real first start does.
                 cassandra.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + KEYSPACE)
                         .setTimeout(Duration.ofMinutes(1)));
-                cassandra.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE + " WITH replication = {'class': "
-                        + "'NetworkTopologyStrategy', '" + LocalServers.CASSANDRA_DATACENTER + "': " + target.replication() + "}");
+                // Schema changes wait for every node's agreement: on the cluster, longer than the driver's 2 s.
+                cassandra.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE + " WITH "
+                        + "replication = {'class': 'NetworkTopologyStrategy', '" + LocalServers.CASSANDRA_DATACENTER + "': "
+                        + target.replication() + "}").setTimeout(Duration.ofMinutes(1)));
                 double rawLimit = throughput ? rawCassandraLimit(count) : 0;
                 List<Order> preloaded = throughput ? orders(count) : List.of();
                 try (OrderFeed feed = OrderFeed.start(target.kafka(), topic, preloaded, Integer.MAX_VALUE)) {

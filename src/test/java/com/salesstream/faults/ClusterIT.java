@@ -52,8 +52,6 @@ class ClusterIT {
     private static final int RATE = 300;
     private static final Duration OUTAGE = Duration.ofSeconds(60);
     private static final Duration SETTLED_WITHIN = Duration.ofMinutes(4);
-    /** Longer than a hint's wait in memory (hints_flush_period, 10 s) plus the dispatch period (10 s). */
-    private static final Duration HINTS_SETTLE = Duration.ofSeconds(25);
     private static final String CASSANDRA_WRITES = "sales_orders_written_total{sink=\"cassandra\"}";
 
     private final LocalStores stores = new LocalStores(contactPoints(), DefaultConsistencyLevel.QUORUM);
@@ -195,7 +193,7 @@ class ClusterIT {
     }
 
     @Test
-    void oneCassandraNodeKilledForAMinuteUnderLoadHoldsEveryRowOnceItsHintsReplay() throws Exception {
+    void oneCassandraNodeKilledForAMinuteUnderLoadHoldsEveryRowAfterARepair() throws Exception {
         String lost = "cassandra-2";
         List<Order> produced = underLoad("cassandra-kill", 60_000, 1, services -> {
             CLUSTER.kill(lost);
@@ -206,16 +204,14 @@ class ClusterIT {
             CLUSTER.start(lost);
             return lost + " SIGKILLed for 60 s";
         });
-        // Once every hint the others wrote for it is delivered, the returned node alone holds every row: read at ONE
-        // with the others stopped. A hint waits in its writer's memory up to hints_flush_period (10 s) before it
-        // shows in pending_hints, and files are dispatched every 10 s: none pending for 25 s in a row, with the feed
-        // stopped, is none left (one run that read it at the first empty sample found 20 rows missing).
-        await().atMost(SETTLED_WITHIN).during(HINTS_SETTLE)
-                .until(() -> LocalCluster.CASSANDRA_NODES.stream().allMatch(this::noPendingHints));
+        // Hints alone do not make the returned node whole: read at ONE with the others stopped once no hint had been
+        // pending for 25 s, it lacked 29 of 32,094 rows (2026-12-05; 20 of 46,778 the day before; not traced, most
+        // likely writes in flight as it died that left no hint). A full repair does, as operators run after a loss.
+        CLUSTER.repair(lost, keyspace);
         LocalCluster.CASSANDRA_NODES.stream().filter(node -> !node.equals(lost)).forEach(CLUSTER::stop);
         try (CqlSession alone = CLUSTER.session(lost)) {
             long held = storedAtOne(alone, produced);
-            System.out.printf("[cluster] %s alone, read at ONE after its hints: %,d of %,d rows%n", lost, held,
+            System.out.printf("[cluster] %s alone, read at ONE after a repair: %,d of %,d rows%n", lost, held,
                     produced.size());
             assertThat(held).as("rows the returned node holds alone").isEqualTo(produced.size());
         }
@@ -356,14 +352,6 @@ class ClusterIT {
                     .flatMap(description -> description.partitions().stream())
                     .allMatch(partition -> partition.isr().size() == 3);
         });
-    }
-
-    private boolean noPendingHints(String node) {
-        try (CqlSession one = CLUSTER.session(node)) {
-            return one.execute("SELECT * FROM system_views.pending_hints").all().isEmpty();
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private long storedAtOne(CqlSession session, List<Order> produced) {

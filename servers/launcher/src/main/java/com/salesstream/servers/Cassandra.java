@@ -133,7 +133,12 @@ final class Cassandra extends Server {
 
     /** The nodes this one's failure detector holds UP, itself included (as nodetool status shows them). */
     Set<String> liveNodes() {
-        return CassandraGossip.liveNodes(jmxPort);
+        return CassandraJmx.liveNodes(jmxPort);
+    }
+
+    /** A full repair of the keyspace from this node, awaited ({@code nodetool repair -full}). */
+    void repair(String keyspace, Duration within) {
+        CassandraJmx.repair(jmxPort, keyspace, within);
     }
 
     InetSocketAddress address() {

@@ -173,13 +173,17 @@ public final class LocalCluster {
         return readyNow(node(node));
     }
 
+    /**
+     * A full repair of the keyspace from this Cassandra node ({@code nodetool repair -full}), awaited: every replica
+     * then holds every row any replica holds. Every node must be up.
+     */
+    public void repair(String node, String keyspace) {
+        cassandraNode(node).repair(keyspace, Duration.ofMinutes(5));
+    }
+
     /** A session whose every request goes to this Cassandra node alone (at ONE it reads that node's own data). */
     public CqlSession session(String node) {
-        Server server = node(node);
-        if (!(server instanceof Cassandra one)) {
-            throw new IllegalArgumentException(node + " is no Cassandra node (expected one of " + CASSANDRA_NODES + ")");
-        }
-        return Cassandra.sessionTo(one.address());
+        return Cassandra.sessionTo(cassandraNode(node).address());
     }
 
     /** A session to the whole cluster. */
@@ -263,6 +267,13 @@ public final class LocalCluster {
         if (node == null) {
             throw new IllegalArgumentException("unknown cluster node '" + name + "' (expected: "
                     + nodes().stream().map(server -> server.name).collect(Collectors.joining(" ")) + ")");
+        }
+        return node;
+    }
+
+    private Cassandra cassandraNode(String name) {
+        if (!(node(name) instanceof Cassandra node)) {
+            throw new IllegalArgumentException(name + " is no Cassandra node (expected one of " + CASSANDRA_NODES + ")");
         }
         return node;
     }
