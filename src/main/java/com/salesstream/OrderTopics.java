@@ -55,7 +55,6 @@ public class OrderTopics {
     private static final Logger LOG = Logger.getLogger(OrderTopics.class);
     private static final Duration LEADERS_PROBED_EVERY = Duration.ofSeconds(5);
 
-
     private final Map<String, Object> kafkaConfig;
     private final Retries retries;
     private final SalesConfig config;
@@ -113,10 +112,12 @@ public class OrderTopics {
 
     /** Each partition's log end, asked of its leader, within one probe period; never fails. */
     private Uni<Void> probeLeaders() {
-        return await(admin.describeTopics(List.of(config.topic())).allTopicNames())
-                .chain(topics -> {
+        return describe(config.topic())
+                .chain(orders -> {
+                    TopicDescription described = orders.orElseThrow(
+                            () -> new UnknownTopicOrPartitionException(config.topic() + " does not exist"));
                     Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-                    topics.get(config.topic()).partitions().forEach(partition -> ends.put(
+                    described.partitions().forEach(partition -> ends.put(
                             new TopicPartition(config.topic(), partition.partition()), OffsetSpec.latest()));
                     return await(admin.listOffsets(ends, new ListOffsetsOptions()
                             .timeoutMs((int) LEADERS_PROBED_EVERY.toMillis())).all());

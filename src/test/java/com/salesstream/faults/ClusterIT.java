@@ -165,7 +165,7 @@ class ClusterIT {
             await().atMost(OUTAGE).until(() -> !service.isReady());
             System.out.printf("[cluster] two brokers down: readiness DOWN after %.1f s: %s%n",
                     (System.nanoTime() - downAt) / 1e9, service.health("ready"));
-            Thread.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - downAt) / 1_000_000));
+            FaultRun.lastsUntil(downAt, OUTAGE);
             assertThat(service.isLive()).isTrue();
             CLUSTER.start("kafka-2");
             CLUSTER.start("kafka-3");
@@ -246,7 +246,7 @@ class ClusterIT {
             awaitProgress();
             awaitProgress();
             assertThat(services.get(0).isLive()).isTrue();
-            Thread.sleep(Math.max(0, Duration.ofSeconds(30).toMillis() - (System.nanoTime() - frozenAt) / 1_000_000));
+            FaultRun.lastsUntil(frozenAt, Duration.ofSeconds(30));
             CLUSTER.resume("cassandra-3");
             return "cassandra-3 SIGSTOPped for 30 s";
         });

@@ -117,8 +117,7 @@ class DeliveryGuaranteesIT {
                 SERVERS.stop(server);
                 await().atMost(Duration.ofSeconds(60)).until(() -> !service.isReady());
                 assertThat(service.isLive()).as("liveness while %s is away", server).isTrue();
-                // The outage lasts about thirty seconds whatever the detection took.
-                Thread.sleep(Math.max(0, Duration.ofSeconds(30).toMillis() - (System.nanoTime() - cutAt) / 1_000_000));
+                FaultRun.lastsUntil(cutAt, Duration.ofSeconds(30));
                 SERVERS.start(server);
                 await().atMost(SETTLED_WITHIN).until(service::isReady);
             }

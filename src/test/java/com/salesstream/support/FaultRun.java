@@ -36,6 +36,14 @@ public final class FaultRun {
         await().atMost(PROGRESS_WITHIN).until(() -> total(stores, day) > before);
     }
 
+    /**
+     * Holds the test until {@code outage} has passed since {@code struckAt} (System.nanoTime()), however long the
+     * fault took to detect: the outage is the fault under test.
+     */
+    public static void lastsUntil(long struckAt, Duration outage) throws InterruptedException {
+        Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - struckAt) / 1_000_000));
+    }
+
     /** The day's quantity summed over every aggregate row. */
     public static long total(LocalStores stores, LocalDate day) throws SQLException {
         return stores.aggregates(day).values().stream().mapToLong(Long::longValue).sum();
