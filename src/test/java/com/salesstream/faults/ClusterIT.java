@@ -50,6 +50,8 @@ class ClusterIT {
     private static final int PARTITIONS = 4;
     /** RF 3 on 2 cores is CPU-bound: a few hundred orders a second. */
     private static final int RATE = 300;
+    /** More orders than the feed sends during any fault at {@link #RATE} (8 minutes): load lasts the whole fault. */
+    private static final int FEED_CAP = 144_000;
     private static final Duration OUTAGE = Duration.ofSeconds(60);
     private static final Duration SETTLED_WITHIN = Duration.ofMinutes(4);
     private static final String CASSANDRA_WRITES = "sales_orders_written_total{sink=\"cassandra\"}";
@@ -104,7 +106,7 @@ class ClusterIT {
 
     @Test
     void theBrokerLeadingThePartitionsKilledThenTheActiveControllerThenFiveBouncesLoseNothing() throws Exception {
-        underLoad("leader", 60_000, 1, services -> {
+        underLoad("leader", 1, services -> {
             String leader = leaderOfPartitionZero();
             CLUSTER.kill(leader);
             Thread.sleep(Duration.ofSeconds(30).toMillis()); // the outage is the fault under test
@@ -129,7 +131,7 @@ class ClusterIT {
 
     @Test
     void aRollingCleanRestartOfTheBrokersLosesNothing() throws Exception {
-        underLoad("rolling", 40_000, 1, services -> {
+        underLoad("rolling", 1, services -> {
             for (String broker : LocalCluster.KAFKA_NODES) {
                 CLUSTER.restart(broker);
                 awaitFullyReplicated();
@@ -141,7 +143,7 @@ class ClusterIT {
 
     @Test
     void theGroupCoordinatorBouncedUnderTwoInstancesLosesNothing() throws Exception {
-        underLoad("coordinator", 30_000, 2, services -> {
+        underLoad("coordinator", 2, services -> {
             String coordinator = "kafka-" + admin.describeConsumerGroups(List.of(group)).all().get().get(group)
                     .coordinator().id();
             CLUSTER.kill(coordinator);
@@ -155,7 +157,7 @@ class ClusterIT {
 
     @Test
     void twoOfThreeBrokersDownForAMinuteLoseNothingAndThePipelineResumesAlone() throws Exception {
-        underLoad("two-brokers", 40_000, 1, services -> {
+        underLoad("two-brokers", 1, services -> {
             ServiceProcess service = services.get(0);
             CLUSTER.kill("kafka-2");
             CLUSTER.kill("kafka-3");
@@ -177,7 +179,7 @@ class ClusterIT {
 
     @Test
     void anInstanceKilledWhileABrokerAndACassandraNodeAreDownLosesNothing() throws Exception {
-        underLoad("instance-kill", 30_000, 2, services -> {
+        underLoad("instance-kill", 2, services -> {
             String broker = leaderOfPartitionZero();
             CLUSTER.kill(broker);
             CLUSTER.kill("cassandra-3");
@@ -195,7 +197,7 @@ class ClusterIT {
     @Test
     void oneCassandraNodeKilledForAMinuteUnderLoadHoldsEveryRowAfterARepair() throws Exception {
         String lost = "cassandra-2";
-        List<Order> produced = underLoad("cassandra-kill", 60_000, 1, services -> {
+        List<Order> produced = underLoad("cassandra-kill", 1, services -> {
             CLUSTER.kill(lost);
             // Writes go on at LOCAL_QUORUM with two of three replicas.
             awaitProgress();
@@ -219,7 +221,7 @@ class ClusterIT {
 
     @Test
     void twoOfThreeCassandraNodesDownDowngradeNoWriteAndThePipelineResumesAlone() throws Exception {
-        underLoad("two-cassandra", 40_000, 1, services -> {
+        underLoad("two-cassandra", 1, services -> {
             ServiceProcess service = services.get(0);
             CLUSTER.kill("cassandra-2");
             CLUSTER.kill("cassandra-3");
@@ -239,7 +241,7 @@ class ClusterIT {
 
     @Test
     void aCassandraNodeFrozenWithSigstopHoldsNoBatch() throws Exception {
-        underLoad("sigstop", 30_000, 1, services -> {
+        underLoad("sigstop", 1, services -> {
             CLUSTER.pause("cassandra-3");
             long frozenAt = System.nanoTime();
             // A gray failure: the node keeps its sockets open and answers nothing. The pipeline goes on without it.
@@ -293,21 +295,27 @@ class ClusterIT {
     }
 
     /**
-     * Feeds {@code count} orders at {@link #RATE} to {@code instances} instances of the service, strikes the fault once
-     * they progress, stops the feed, checks every produced order in both stores (liveness of the instances still
-     * running included) and prints the longest pause. Returns the orders produced.
+     * Feeds orders at {@link #RATE} to {@code instances} instances of the service, strikes the fault once they
+     * progress, stops the feed (which must not have run dry: a check of progress after a dry feed fails for the wrong
+     * reason), checks every produced order in both stores (liveness of the instances still running included) and
+     * prints the longest pause. Returns the orders produced.
      */
-    private List<Order> underLoad(String name, int count, int instances, Fault fault) throws Exception {
-        List<Order> orders = orders(count);
+    private List<Order> underLoad(String name, int instances, Fault fault) throws Exception {
+        List<Order> orders = orders(FEED_CAP);
         List<ServiceProcess> services = new ArrayList<>();
         try (OrderFeed feed = OrderFeed.start(LocalCluster.KAFKA, topic, orders, RATE)) {
             for (int instance = 1; instance <= instances; instance++) {
                 services.add(ServiceProcess.start("it-cluster-" + name + "-" + instance, serviceConfig()));
             }
+            for (ServiceProcess service : services) {
+                await().atMost(SETTLED_WITHIN).until(service::isReady); // the schema migrated, the pipeline running
+            }
             try (PauseWatch pauses = PauseWatch.of(services)) {
                 awaitProgress();
                 String struck = fault.strike(services);
                 List<Order> produced = orders.subList(0, feed.stop(SETTLED_WITHIN));
+                assertThat(produced).as("orders fed until the fault ended: the feed must outlast it")
+                        .hasSizeLessThan(FEED_CAP);
                 assertExactlyStored(produced);
                 assertThat(services.stream().filter(ServiceProcess::isAlive)).as("instances live")
                         .allMatch(ServiceProcess::isLive);
