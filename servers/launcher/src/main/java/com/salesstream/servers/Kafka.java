@@ -35,9 +35,9 @@ final class Kafka extends Server {
     private final List<String> heap;
 
     private Kafka(String name, Path local, Path dir, String host, int nodeId, String voters, int replication,
-            Path clusterIdFile, List<String> heap, ServerJars jars) {
+            Path clusterIdFile, List<String> heap, Duration startTimeout, ServerJars jars) {
         super(name, local, dir, host, List.of(new InetSocketAddress(host, PORT), new InetSocketAddress(host, CONTROLLER_PORT)),
-                Duration.ofSeconds(90), "server.log");
+                startTimeout, "server.log");
         this.jars = jars;
         this.nodeId = nodeId;
         this.voters = voters;
@@ -50,15 +50,18 @@ final class Kafka extends Server {
     static Kafka single(Path local, ServerJars jars) {
         Path dir = local.resolve("kafka");
         return new Kafka("kafka", local, dir, "127.0.0.1", 1, "1@127.0.0.1:" + CONTROLLER_PORT, 1,
-                dir.resolve("cluster.id"), List.of("-Xms256m", "-Xmx512m"), jars);
+                dir.resolve("cluster.id"), List.of("-Xms256m", "-Xmx512m"), Duration.ofSeconds(90), jars);
     }
 
-    /** Node {@code n} of the local cluster: six JVMs share the box, hence the smaller heap. */
+    /**
+     * Node {@code n} of the local cluster: six JVMs share the box, hence the smaller heap and the longer bound to
+     * rejoin (a node restarted under load on a slow 2-core CI machine took over 90 s).
+     */
     static Kafka clusterNode(int n, Path local, ServerJars jars) {
         Path cluster = ClusterLayout.dir(local);
         return new Kafka("kafka-" + n, local, cluster.resolve("kafka-" + n), ClusterLayout.host(n), n,
                 ClusterLayout.kafkaVoters(CONTROLLER_PORT), ClusterLayout.SIZE, cluster.resolve("kafka-cluster.id"),
-                List.of("-Xms256m", "-Xmx256m"), jars);
+                List.of("-Xms256m", "-Xmx256m"), Duration.ofSeconds(180), jars);
     }
 
     @Override
