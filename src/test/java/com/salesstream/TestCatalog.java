@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.salesstream.catalog.CatalogSnapshot;
 import com.salesstream.order.Order;
 
 /**
@@ -28,7 +29,19 @@ public final class TestCatalog {
 
     public static final Map<Integer, Product> PRODUCTS = products();
 
+    private static final Map<String, Integer> CATEGORY_IDS = Map.of("Jewelry", 1, "Shoes", 2, "Clothing", 3, "Personal Care", 4);
+    private static final Map<Integer, CatalogSnapshot.Product> PRICED = new HashMap<>();
+
     private TestCatalog() {
+    }
+
+    /** A seeded product as the service's catalog holds it: what the pipeline's own tests count orders with. */
+    public static synchronized CatalogSnapshot.Product priced(int productId) {
+        return PRICED.computeIfAbsent(productId, id -> {
+            Product product = PRODUCTS.get(id);
+            return new CatalogSnapshot.Product(id, product.name(), product.cost(), CATEGORY_IDS.get(product.category()),
+                    product.category(), product.margin());
+        });
     }
 
     /** Sales and profit of the orders per platform name, per category name, and in all ("total"). */

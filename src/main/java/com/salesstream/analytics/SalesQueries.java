@@ -17,29 +17,30 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The analytical reads of MySQL: the aggregates joined with the dimensions, sales and profit by the series' pricing
- * rule (selling price = cost x (1 + margin)), all in DECIMAL. Every query is parameterized and bounded by its day or
- * its range of days.
+ * The analytical reads of MySQL: the rollups the windows' saves keep (sales and profit as stored at the sale, in
+ * DECIMAL), named from the dimensions; a product or platform since deleted keeps its figures under its id. Every
+ * query is parameterized and reads a few rows per day of its range.
  */
 @ApplicationScoped
 class SalesQueries {
 
     static final int TOP_PRODUCTS = 10;
 
-    private static final String FIGURES = "SUM(a.total_quantity * d.cost_price * (1 + c.profit_margin)), "
-            + "SUM(a.total_quantity * d.cost_price * c.profit_margin), SUM(a.total_quantity)";
-    private static final String JOINS = " FROM aggregated_sales a JOIN dim_product d ON d.product_id = a.product_id "
-            + "JOIN dim_category c ON c.category_id = d.category_id JOIN dim_platform p ON p.platform_id = a.platform_id ";
-    private static final String BY_PLATFORM = "SELECT p.platform_name, " + FIGURES + JOINS
-            + "WHERE a.order_date = ? GROUP BY p.platform_id, p.platform_name ORDER BY p.platform_id";
-    private static final String BY_CATEGORY = "SELECT c.category_name, " + FIGURES + JOINS
-            + "WHERE a.order_date = ? GROUP BY c.category_id, c.category_name ORDER BY c.category_id";
-    private static final String TOP = "SELECT d.product_name, " + FIGURES + JOINS
-            + "WHERE a.order_date = ? GROUP BY d.product_id, d.product_name ORDER BY 2 DESC LIMIT " + TOP_PRODUCTS;
-    private static final String PER_MINUTE = "SELECT DATE_FORMAT(a.processed_at, '%H:%i'), " + FIGURES + JOINS
-            + "WHERE a.order_date = ? GROUP BY 1 ORDER BY 1";
-    private static final String DAILY = "SELECT a.order_date, " + FIGURES + JOINS
-            + "WHERE a.order_date BETWEEN ? AND ? GROUP BY a.order_date ORDER BY a.order_date";
+    private static final String FIGURES = "SUM(s.total_sales), SUM(s.total_profit), SUM(s.total_quantity)";
+    private static final String BY_PLATFORM = "SELECT COALESCE(p.platform_name, CONCAT('platform ', s.platform_id)), "
+            + FIGURES + " FROM daily_platform_category_sales s LEFT JOIN dim_platform p ON p.platform_id = s.platform_id "
+            + "WHERE s.order_date = ? GROUP BY s.platform_id, p.platform_name ORDER BY s.platform_id";
+    private static final String BY_CATEGORY = "SELECT COALESCE(c.category_name, CONCAT('category ', s.category_id)), "
+            + FIGURES + " FROM daily_platform_category_sales s LEFT JOIN dim_category c ON c.category_id = s.category_id "
+            + "WHERE s.order_date = ? GROUP BY s.category_id, c.category_name ORDER BY s.category_id";
+    private static final String TOP = "SELECT COALESCE(d.product_name, CONCAT('product ', s.product_id)), "
+            + "s.total_sales, s.total_profit, s.total_quantity FROM daily_product_sales s "
+            + "LEFT JOIN dim_product d ON d.product_id = s.product_id WHERE s.order_date = ? "
+            + "ORDER BY s.total_sales DESC, s.product_id LIMIT " + TOP_PRODUCTS;
+    private static final String PER_MINUTE = "SELECT DATE_FORMAT(saved_minute, '%H:%i'), total_sales, total_profit, "
+            + "total_quantity FROM minute_sales WHERE order_date = ? ORDER BY saved_minute";
+    private static final String DAILY = "SELECT order_date, total_sales, total_profit, total_quantity FROM daily_sales "
+            + "WHERE order_date BETWEEN ? AND ? ORDER BY order_date";
 
     private final Pool mysql;
 
@@ -47,7 +48,7 @@ class SalesQueries {
         this.mysql = mysql;
     }
 
-    /** Today's figures; four grouped queries over the day's rows. */
+    /** Today's figures: four queries of the day's rollups. */
     Uni<TodaySales> today(LocalDate day, LocalDateTime asOf) {
         Tuple date = Tuple.of(day);
         return Uni.combine().all().unis(breakdown(BY_PLATFORM, date), breakdown(BY_CATEGORY, date),

@@ -29,7 +29,7 @@ public class Catalog {
     private static final Logger LOG = Logger.getLogger(Catalog.class);
 
     private static final String PLATFORMS = "SELECT platform_id, platform_name FROM dim_platform";
-    private static final String PRODUCTS = "SELECT d.product_id, d.product_name, d.cost_price, c.category_name, "
+    private static final String PRODUCTS = "SELECT d.product_id, d.product_name, d.cost_price, c.category_id, c.category_name, "
             + "c.profit_margin FROM dim_product d JOIN dim_category c ON c.category_id = d.category_id";
 
     private final Pool mysql;
@@ -77,7 +77,7 @@ public class Catalog {
             platformRows.forEach(row -> platforms.put(row.getInteger(0), row.getString(1)));
             Map<Integer, CatalogSnapshot.Product> products = new HashMap<>();
             productRows.forEach(row -> products.put(row.getInteger(0), new CatalogSnapshot.Product(row.getInteger(0),
-                    row.getString(1), row.getBigDecimal(2), row.getString(3), row.getBigDecimal(4))));
+                    row.getString(1), row.getBigDecimal(2), row.getInteger(3), row.getString(4), row.getBigDecimal(5))));
             CatalogSnapshot snapshot = new CatalogSnapshot(platforms, products);
             current = snapshot;
             return snapshot;

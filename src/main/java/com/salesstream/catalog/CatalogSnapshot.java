@@ -16,8 +16,11 @@ public final class CatalogSnapshot {
     private final List<Integer> platformIds;
     private final List<Integer> productIds;
 
-    /** A product with its category; money is exact (DECIMAL in MySQL, BigDecimal here). */
-    public record Product(int id, String name, BigDecimal costPrice, String category, BigDecimal margin) {
+    /**
+     * A product with its category as the catalog held it when an order was validated: what the order sold at. Money
+     * is exact (DECIMAL in MySQL, BigDecimal here).
+     */
+    public record Product(int id, String name, BigDecimal costPrice, int categoryId, String category, BigDecimal margin) {
 
         /** The series' pricing rule: the margin is relative to cost. */
         public BigDecimal unitPrice() {
@@ -45,16 +48,18 @@ public final class CatalogSnapshot {
         return products;
     }
 
-    /** An order of a platform or product the catalog does not hold is a bad record. */
-    public void check(Order order) throws InvalidOrderException {
+    /** The product the order sold, priced by this catalog; an unknown platform or product makes it a bad record. */
+    public Product check(Order order) throws InvalidOrderException {
         if (!platforms.containsKey(order.platformId())) {
             throw new InvalidOrderException(Rejection.UNKNOWN_PLATFORM,
                     "platform_id " + order.platformId() + " is not in dim_platform");
         }
-        if (!products.containsKey(order.productId())) {
+        Product product = products.get(order.productId());
+        if (product == null) {
             throw new InvalidOrderException(Rejection.UNKNOWN_PRODUCT,
                     "product_id " + order.productId() + " is not in dim_product");
         }
+        return product;
     }
 
     /** The ids in ascending order, for drawing one at random. */

@@ -4,9 +4,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,27 +16,22 @@ import com.salesstream.Retries;
 import com.salesstream.pipeline.StoredOffsets.Move;
 import com.salesstream.pipeline.StoredOffsets.OffsetConflict;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Writes a window's aggregates to MySQL {@code aggregated_sales} together with the next offset of every partition
- * it covers ({@link StoredOffsets}), in one transaction: a restarted consumer resumes exactly where the committed
- * aggregates end.
+ * Writes a window's aggregates to MySQL {@code aggregated_sales}, each with its money, adds them to the rollups
+ * ({@link SalesRollups}) and moves the next offset of every partition it covers ({@link StoredOffsets}), in one
+ * transaction: a restarted consumer resumes exactly where the committed aggregates end.
  */
 @ApplicationScoped
 class AggregateStore {
 
-    /** Rows per INSERT: 5 placeholders each, far below MySQL's 65,535 placeholders per statement. */
-    static final int ROWS_PER_STATEMENT = 1000;
-
     private static final Logger LOG = Logger.getLogger(AggregateStore.class);
 
-    private static final String INSERT = "INSERT INTO aggregated_sales "
-            + "(processed_at, order_date, platform_id, product_id, total_quantity) VALUES ";
+    private static final String INSERT = "INSERT INTO aggregated_sales (processed_at, order_date, platform_id, "
+            + "product_id, category_id, total_quantity, total_sales, total_profit) VALUES ";
 
     private final Pool mysql;
     private final StoredOffsets offsets;
@@ -78,9 +71,9 @@ class AggregateStore {
         if (partitions.isEmpty()) {
             return Uni.createFrom().item(partitions);
         }
-        Map<AggregateKey, Long> quantities = WindowTotals.quantities(partitions);
+        List<Sale> sales = WindowTotals.sales(partitions);
         LocalDateTime processedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-        return mysql.withTransaction(connection -> insert(connection, quantities, processedAt)
+        return mysql.withTransaction(connection -> insert(connection, sales, processedAt)
                         .chain(() -> offsets.move(connection, moves)))
                 .map(committed -> {
                     partitions.forEach(assignments::saved);
@@ -89,26 +82,18 @@ class AggregateStore {
                 });
     }
 
-    /** The rows in statements of at most ROWS_PER_STATEMENT, one after the other on the transaction's connection. */
-    private static Uni<Void> insert(SqlConnection connection, Map<AggregateKey, Long> quantities, LocalDateTime processedAt) {
-        List<Tuple> statements = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
-        quantities.forEach((key, quantity) -> {
-            Collections.addAll(values, processedAt, key.orderDate(), key.platformId(), key.productId(), quantity);
-            if (values.size() == ROWS_PER_STATEMENT * 5) {
-                statements.add(Tuple.from(new ArrayList<>(values)));
-                values.clear();
-            }
-        });
-        if (!values.isEmpty()) {
-            statements.add(Tuple.from(values));
+    /** The window's facts, each with its money, then the rollups; on the transaction's connection. */
+    private static Uni<Void> insert(SqlConnection connection, List<Sale> sales, LocalDateTime processedAt) {
+        List<List<Object>> rows = new ArrayList<>(sales.size());
+        for (Sale sale : sales) {
+            AggregateKey key = sale.key();
+            rows.add(List.of(processedAt, key.orderDate(), key.platformId(), key.product().id(),
+                    key.product().categoryId(), sale.quantity(), sale.sales(), sale.profit()));
         }
-        if (statements.size() > 1) {
-            LOG.debugf("Saving %d aggregate rows in %d statements", quantities.size(), statements.size());
+        if (rows.size() > MultiRowInserts.ROWS_PER_STATEMENT) {
+            LOG.debugf("Saving %d aggregate rows in statements of %d", rows.size(), MultiRowInserts.ROWS_PER_STATEMENT);
         }
-        return Multi.createFrom().iterable(statements)
-                .onItem().transformToUniAndConcatenate(rows -> connection.preparedQuery(INSERT
-                        + String.join(", ", Collections.nCopies(rows.size() / 5, "(?, ?, ?, ?, ?)"))).execute(rows))
-                .collect().last().replaceWithVoid();
+        return MultiRowInserts.run(connection, INSERT, "", rows)
+                .chain(() -> SalesRollups.add(connection, sales, processedAt));
     }
 }

@@ -21,6 +21,7 @@ import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
 import com.salesstream.catalog.Catalog;
 import com.salesstream.catalog.CatalogSnapshot;
+import com.salesstream.catalog.CatalogSnapshot.Product;
 import com.salesstream.order.InvalidOrderException;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
@@ -71,8 +72,13 @@ public class OrderConsumer {
         this.maxPollRecords = maxPollRecords;
     }
 
-    /** One polled record: its decoded order, or null once it is dead-lettered. */
-    private record Entry(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, long generation, Order order) {
+    /** One polled record: its decoded order and the product it sold, or nulls once it is dead-lettered. */
+    private record Entry(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, long generation, Order order,
+            Product product) {
+    }
+
+    /** A valid order and the product it sold, priced by the catalog that validated it. */
+    private record Sold(Order order, Product product) {
     }
 
     @Incoming(Channels.ORDERS_IN)
@@ -114,10 +120,12 @@ public class OrderConsumer {
                 if (!assignments.isCurrent(partition, generation)) {
                     continue; // polled before its partition was sought elsewhere: read again from there
                 }
-                Order order = decode(record, known, deadLettered);
-                entries.add(new Entry(partition, record, generation, order));
-                if (order != null) {
-                    valid.add(order);
+                Sold sold = decode(record, known, deadLettered);
+                if (sold == null) {
+                    entries.add(new Entry(partition, record, generation, null, null));
+                } else {
+                    entries.add(new Entry(partition, record, generation, sold.order(), sold.product()));
+                    valid.add(sold.order());
                 }
             }
         }
@@ -129,12 +137,11 @@ public class OrderConsumer {
                 .replaceWithVoid();
     }
 
-    /** The record's order, or null after handing the record to the dead letters (whatever went wrong). */
-    private Order decode(ConsumerRecord<byte[], byte[]> record, CatalogSnapshot known, List<Uni<Void>> deadLettered) {
+    /** The record's order and product, or null after handing the record to the dead letters (whatever went wrong). */
+    private Sold decode(ConsumerRecord<byte[], byte[]> record, CatalogSnapshot known, List<Uni<Void>> deadLettered) {
         try {
             Order order = codec.decode(record.value());
-            known.check(order);
-            return order;
+            return new Sold(order, known.check(order));
         } catch (InvalidOrderException e) {
             deadLettered.add(deadLetters.send(record, e.rejection(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -176,7 +183,7 @@ public class OrderConsumer {
             if (entry.order() == null || unstorable.contains(entry.order())) {
                 current.skip(entry.record().offset());
             } else {
-                current.add(entry.order(), entry.record().offset());
+                current.add(entry.order(), entry.product(), entry.record().offset());
             }
         }
         return totals;

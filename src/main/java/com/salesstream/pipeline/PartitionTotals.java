@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
 
+import com.salesstream.catalog.CatalogSnapshot.Product;
 import com.salesstream.order.Order;
 
 /**
@@ -24,8 +25,9 @@ final class PartitionTotals {
         this.generation = generation;
     }
 
-    void add(Order order, long offset) {
-        quantities.merge(new AggregateKey(order.createdAt().toLocalDate(), order.platformId(), order.productId()),
+    /** An order of the given product, as the catalog that validated it priced it. */
+    void add(Order order, Product product, long offset) {
+        quantities.merge(new AggregateKey(order.createdAt().toLocalDate(), order.platformId(), product),
                 (long) order.quantity(), Long::sum);
         lastOffset = offset;
         orders++;

@@ -45,10 +45,10 @@ final class WindowTotals {
         return partitions.values();
     }
 
-    /** Sums the quantities of the given partitions per key. */
-    static Map<AggregateKey, Long> quantities(Collection<PartitionTotals> partitions) {
+    /** The given partitions' quantities summed per key. */
+    static List<Sale> sales(Collection<PartitionTotals> partitions) {
         Map<AggregateKey, Long> sums = new HashMap<>();
         partitions.forEach(totals -> totals.quantities.forEach((key, quantity) -> sums.merge(key, quantity, Long::sum)));
-        return sums;
+        return sums.entrySet().stream().map(sum -> new Sale(sum.getKey(), sum.getValue())).toList();
     }
 }

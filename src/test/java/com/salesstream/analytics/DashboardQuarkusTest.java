@@ -30,6 +30,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
+import com.salesstream.TestAggregates;
 import com.salesstream.LocalKafkaTopics;
 import com.salesstream.NoGeneratorProfile;
 import com.salesstream.TestOrders;
@@ -44,7 +45,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The dashboard in Debian's Chromium (driven through its own ChromeDriver; nothing is downloaded): it shows what the
@@ -121,8 +121,7 @@ class DashboardQuarkusTest {
         browser.manage().window().setSize(new Dimension(390, 844));
         assertThat(browser.findElement(By.id("total-sales")).getText()).as("readable at phone width").isNotBlank();
         screenshot("dashboard-phone.png");
-        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ? AND processed_at >= ?")
-                .execute(Tuple.of(LocalDate.now(ZoneOffset.UTC), started)).await().atMost(WITHIN);
+        TestAggregates.deleteSavedSince(mysql, LocalDate.now(ZoneOffset.UTC), started);
     }
 
     private BigDecimal shown(String id) {

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import com.salesstream.TestAggregates;
 import com.salesstream.LocalKafkaTopics;
 import com.salesstream.NoGeneratorProfile;
 import com.salesstream.TestCatalog;
@@ -108,7 +109,7 @@ class SalesApiQuarkusTest {
             assertThat(new BigDecimal(daily.getString("[0].sales"))).isEqualByComparingTo(expected.get("total")[0]);
             assertThat(new BigDecimal(daily.getString("[0].profit"))).isEqualByComparingTo(expected.get("total")[1]);
         });
-        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(day)).await().atMost(WITHIN);
+        TestAggregates.deleteDay(mysql, day);
     }
 
     @Test
@@ -120,8 +121,7 @@ class SalesApiQuarkusTest {
                 .body("order_id", equalTo(order.orderId())).body("created_at", equalTo("1801-02-03 " + order.createdAt().toLocalTime()))
                 .body("payment_method", equalTo(order.paymentMethod())));
         given().get("/api/orders/" + (order.orderId() + 1)).then().statusCode(404).body("status", equalTo(404));
-        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(LocalDate.of(1801, 2, 3)))
-                .await().atMost(WITHIN);
+        TestAggregates.deleteDay(mysql, LocalDate.of(1801, 2, 3));
     }
 
     @Test
@@ -146,7 +146,7 @@ class SalesApiQuarkusTest {
                 assertThat(new BigDecimal(daily.getString("[0].profit"))).isEqualByComparingTo("5.625");
             });
         } finally {
-            mysql.preparedQuery("DELETE FROM aggregated_sales WHERE product_id = ?").execute(Tuple.of(product)).await().atMost(WITHIN);
+            TestAggregates.deleteDay(mysql, day);
             mysql.preparedQuery("DELETE FROM dim_product WHERE product_id = ?").execute(Tuple.of(product)).await().atMost(WITHIN);
         }
     }
@@ -200,7 +200,6 @@ class SalesApiQuarkusTest {
 
     /** Today's rows this test's windows wrote (nothing else writes while the generator is off). */
     private void cleanUp(LocalDateTime started) {
-        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ? AND processed_at >= ?")
-                .execute(Tuple.of(LocalDate.now(ZoneOffset.UTC), started)).await().atMost(WITHIN);
+        TestAggregates.deleteSavedSince(mysql, LocalDate.now(ZoneOffset.UTC), started);
     }
 }

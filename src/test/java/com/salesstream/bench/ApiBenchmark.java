@@ -1,6 +1,7 @@
 package com.salesstream.bench;
 
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
-import com.salesstream.support.ServiceProcess;
+import com.salesstream.TestAggregates;
+import com.salesstream.TestCatalog;
+import com.salesstream.catalog.CatalogSnapshot;
 import com.salesstream.servers.LocalServers;
+import com.salesstream.support.ServiceProcess;
 
 /**
  * The analytics API's figures ({@code bin/api-benchmark}): with a whole day of one-minute windows stored (1,440
@@ -72,22 +76,29 @@ public final class ApiBenchmark {
         int rows = 0;
         try (Connection mysql = DriverManager.getConnection(LocalServers.jdbcUrl(DATABASE)
                 + "?rewriteBatchedStatements=true", LocalServers.DB_USER, LocalServers.DB_PASSWORD);
-                PreparedStatement insert = mysql.prepareStatement("INSERT INTO aggregated_sales "
-                        + "(processed_at, order_date, platform_id, product_id, total_quantity) VALUES (?, ?, ?, ?, ?)")) {
+                PreparedStatement insert = mysql.prepareStatement("INSERT INTO aggregated_sales (processed_at, "
+                        + "order_date, platform_id, product_id, category_id, total_quantity, total_sales, total_profit) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int minute = 0; minute < 1_440; minute++) {
                 for (int platform = 1; platform <= 4; platform++) {
                     for (int product = 1; product <= 20; product++) {
+                        CatalogSnapshot.Product priced = TestCatalog.priced(product);
+                        long quantity = 1 + (minute + platform * product) % 7;
                         insert.setObject(1, today.atStartOfDay().plusMinutes(minute));
                         insert.setObject(2, today);
                         insert.setInt(3, platform);
                         insert.setInt(4, product);
-                        insert.setLong(5, 1 + (minute + platform * product) % 7);
+                        insert.setInt(5, priced.categoryId());
+                        insert.setLong(6, quantity);
+                        insert.setBigDecimal(7, priced.unitPrice().multiply(BigDecimal.valueOf(quantity)));
+                        insert.setBigDecimal(8, priced.unitProfit().multiply(BigDecimal.valueOf(quantity)));
                         insert.addBatch();
                         rows++;
                     }
                 }
                 insert.executeBatch();
             }
+            TestAggregates.rebuildDay(mysql, today);
         }
         return rows;
     }

@@ -16,8 +16,8 @@ import com.salesstream.order.Rejection;
 
 class CatalogSnapshotTest {
 
-    private static final Product DIAMOND_RING = new Product(1, "Diamond Ring", new BigDecimal("1000.00"), "Jewelry", new BigDecimal("0.25"));
-    private static final Product T_SHIRT = new Product(7, "T-Shirt", new BigDecimal("25.00"), "Clothing", new BigDecimal("0.15"));
+    private static final Product DIAMOND_RING = new Product(1, "Diamond Ring", new BigDecimal("1000.00"), 1, "Jewelry", new BigDecimal("0.25"));
+    private static final Product T_SHIRT = new Product(7, "T-Shirt", new BigDecimal("25.00"), 3, "Clothing", new BigDecimal("0.15"));
     private final CatalogSnapshot catalog = new CatalogSnapshot(Map.of(1, "MarketPlaceX", 3, "BuyNow"),
             Map.of(1, DIAMOND_RING, 7, T_SHIRT));
 
@@ -30,8 +30,8 @@ class CatalogSnapshotTest {
     }
 
     @Test
-    void acceptsAnOrderOfAKnownPlatformAndProduct() throws InvalidOrderException {
-        catalog.check(order(3, 7));
+    void acceptsAnOrderOfAKnownPlatformAndProductAndPricesItByThisCatalog() throws InvalidOrderException {
+        assertThat(catalog.check(order(3, 7))).isSameAs(T_SHIRT);
     }
 
     @Test

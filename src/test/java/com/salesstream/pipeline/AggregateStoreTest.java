@@ -2,9 +2,12 @@ package com.salesstream.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,10 +23,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.salesstream.TestAggregates;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
+import com.salesstream.TestCatalog;
 import com.salesstream.TestConfig;
+import com.salesstream.catalog.CatalogSnapshot.Product;
 import com.salesstream.order.Order;
 import com.salesstream.pipeline.StoredOffsets.OffsetConflict;
 import com.salesstream.pipeline.WindowStubs.RecordingResync;
@@ -88,7 +94,7 @@ class AggregateStoreTest {
         proxy.close();
         slowMysql.closeAndAwait();
         mysql.preparedQuery("DELETE FROM consumed_offsets WHERE consumer_group = ?").execute(Tuple.of(group)).await().atMost(BOUND);
-        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(day)).await().atMost(BOUND);
+        TestAggregates.deleteDay(mysql, day);
     }
 
     @Test
@@ -115,8 +121,9 @@ class AggregateStoreTest {
 
     @Test
     void aConnectionSlowerThanTheMysqlTimeoutRollsBackOnceItsRetryCommitted() throws Exception {
-        // The real retry: one store, one pool; the first attempt's connection is held past mysql-timeout.
-        AggregateStore store = store(slowMysql, TestConfig.with(Map.of("sales.pipeline.mysql-timeout", "500ms",
+        // The real retry: one store, one pool; the first attempt's connection is held past mysql-timeout. 2 s: the
+        // retry prepares its five statements on a new connection (570 ms measured once), and must commit in time.
+        AggregateStore store = store(slowMysql, TestConfig.with(Map.of("sales.pipeline.mysql-timeout", "2s",
                 "sales.pipeline.min-retry-backoff", "10ms", "sales.pipeline.max-retry-backoff", "20ms")));
         proxy.holdAnswersAfter("aggregated_sales");
 
@@ -141,6 +148,68 @@ class AggregateStoreTest {
         assertThat(rows).isEqualTo(1);
     }
 
+    @Test
+    void aWindowStoresItsMoneyAtTheSalesPricesAndAddsItToEveryRollup() {
+        Product ring = TestCatalog.priced(1);
+        Product repriced = new Product(1, ring.name(), new BigDecimal("1100.00"), ring.categoryId(), ring.category(),
+                ring.margin());
+        PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
+        totals.add(order(2, 3), ring, STORED);
+        totals.add(order(2, 1), repriced, STORED + 1);
+        totals.add(order(3, 2), ring, STORED + 2);
+        AggregateStore store = store(mysql, TestConfig.defaults());
+
+        store.save(new WindowTotals().add(List.of(totals))).await().atMost(BOUND);
+
+        // 3 x 1,250 + 1 x 1,375 on platform 2, 2 x 1,250 on platform 3; profit is a fifth of each price.
+        assertThat(rows("SELECT total_quantity, total_sales, total_profit FROM daily_sales WHERE order_date = ?"))
+                .containsExactly(List.of(6L, "7625.0000", "1525.0000"));
+        assertThat(rows("SELECT platform_id, category_id, total_quantity, total_sales, total_profit "
+                + "FROM daily_platform_category_sales WHERE order_date = ? ORDER BY platform_id")).containsExactly(
+                        List.of(2L, 1L, 4L, "5125.0000", "1025.0000"), List.of(3L, 1L, 2L, "2500.0000", "500.0000"));
+        assertThat(rows("SELECT product_id, total_quantity, total_sales FROM daily_product_sales WHERE order_date = ?"))
+                .containsExactly(List.of(1L, 6L, "7625.0000"));
+        assertThat(rows("SELECT total_quantity, total_sales FROM minute_sales WHERE order_date = ?"))
+                .containsExactly(List.of(6L, "7625.0000"));
+        assertThat(rows("SELECT SUM(total_quantity), SUM(total_sales), SUM(total_profit) FROM aggregated_sales "
+                + "WHERE order_date = ?")).containsExactly(List.of(6L, "7625.0000", "1525.0000"));
+    }
+
+    @Test
+    void aProductDeletedFromTheCatalogAfterItsOrdersWereValidatedIsSavedAllTheSame() {
+        int id = 8_000 + ThreadLocalRandom.current().nextInt(1_000);
+        mysql.preparedQuery("INSERT INTO dim_product (product_id, product_name, cost_price, category_id) VALUES (?, ?, ?, ?)")
+                .execute(Tuple.of(id, "Short-lived Lamp", new BigDecimal("12.50"), 3)).await().atMost(BOUND);
+        Product lamp = new Product(id, "Short-lived Lamp", new BigDecimal("12.50"), 3, "Clothing", new BigDecimal("0.15"));
+        PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
+        totals.add(new Order(1, LocalDateTime.of(day, LocalTime.NOON), 1, id, 3, 1, "paypal"), lamp, STORED);
+        mysql.preparedQuery("DELETE FROM dim_product WHERE product_id = ?").execute(Tuple.of(id)).await().atMost(BOUND);
+
+        store(mysql, TestConfig.defaults()).save(new WindowTotals().add(List.of(totals))).await().atMost(BOUND);
+
+        assertThat(rows("SELECT product_id, total_quantity, total_sales, total_profit FROM daily_product_sales "
+                + "WHERE order_date = ?")).containsExactly(List.of((long) id, 3L, "43.1250", "5.6250"));
+        assertThat(storedOffset()).isEqualTo(STORED + 1);
+    }
+
+    @Test
+    void theLargestPriceTheCatalogHoldsAtTheLargestQuantitiesIsSavedExactly() {
+        // DECIMAL(10,2) cost, DECIMAL(3,2) margin: the dearest product the catalog can hold.
+        Product dearest = new Product(1, "Dearest", new BigDecimal("99999999.99"), 1, "Jewelry", new BigDecimal("9.99"));
+        PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
+        for (int offset = 0; offset < 1_000; offset++) {
+            totals.add(new Order(offset + 1, LocalDateTime.of(day, LocalTime.NOON), 1, 1, Integer.MAX_VALUE, 1, "paypal"),
+                    dearest, STORED + offset);
+        }
+
+        store(mysql, TestConfig.defaults()).save(new WindowTotals().add(List.of(totals))).await().atMost(BOUND);
+
+        BigDecimal quantity = BigDecimal.valueOf(1_000L * Integer.MAX_VALUE);
+        assertThat(rows("SELECT total_sales, total_profit FROM daily_sales WHERE order_date = ?")).containsExactly(List.of(
+                dearest.unitPrice().multiply(quantity).setScale(4).toPlainString(),
+                dearest.unitProfit().multiply(quantity).setScale(4).toPlainString()));
+    }
+
     private AggregateStore store(Pool pool, SalesConfig config) {
         return new AggregateStore(pool, new StoredOffsets(pool, TestConfig.with(Map.of("sales.pipeline.group-id", group))),
                 assignments, new RecordingResync(), metrics, new Retries(metrics, config));
@@ -149,7 +218,7 @@ class AggregateStoreTest {
     /** One window of P0 read under its current assignment: one order, then dead letters up to LAST_OFFSET. */
     private WindowTotals window() {
         PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
-        totals.add(new Order(1, LocalDateTime.of(day, java.time.LocalTime.NOON), 1, 1, QUANTITY, 1, "paypal"), STORED);
+        totals.add(new Order(1, LocalDateTime.of(day, LocalTime.NOON), 1, 1, QUANTITY, 1, "paypal"), TestCatalog.priced(1), STORED);
         totals.skip(LAST_OFFSET);
         return new WindowTotals().add(List.of(totals));
     }
@@ -161,6 +230,24 @@ class AggregateStoreTest {
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(OffsetConflict.class);
         }
+    }
+
+    private Order order(int platform, int quantity) {
+        return new Order(1, LocalDateTime.of(day, LocalTime.NOON), platform, 1, quantity, 1, "paypal");
+    }
+
+    /** The rows of a query of the test's day: integers as longs, decimals with a fraction as plain strings (their scale shows). */
+    private List<List<Object>> rows(String sql) {
+        List<List<Object>> rows = new ArrayList<>();
+        mysql.preparedQuery(sql).execute(Tuple.of(day)).await().atMost(BOUND).forEach(row -> {
+            List<Object> values = new ArrayList<>();
+            for (int column = 0; column < row.size(); column++) {
+                BigDecimal value = row.getBigDecimal(column);
+                values.add(value.scale() == 0 ? (Object) value.longValueExact() : value.toPlainString());
+            }
+            rows.add(values);
+        });
+        return rows;
     }
 
     /** How many rows of the test's day, and their quantity. */

@@ -27,6 +27,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesstream.TestAggregates;
 import com.salesstream.LocalKafkaTopics;
 import com.salesstream.SalesConfig;
 import com.salesstream.TestOrders;
@@ -254,8 +255,7 @@ class PipelineQuarkusTest {
     }
 
     private void cleanUp(LocalDate day, List<Order> orders) {
-        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(day))
-                .await().atMost(Duration.ofSeconds(10));
+        TestAggregates.deleteDay(mysql, day);
         cassandra.execute(cassandra.prepare("DELETE FROM " + config.cassandra().keyspace() + ".orders WHERE order_id IN ?")
                 .bind(orders.stream().map(Order::orderId).toList()).setTimeout(LocalStores.CQL_TIMEOUT));
     }

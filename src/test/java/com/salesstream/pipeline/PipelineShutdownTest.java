@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.salesstream.PipelineMetrics;
 import com.salesstream.SalesConfig;
+import com.salesstream.TestCatalog;
 import com.salesstream.TestConfig;
 import com.salesstream.catalog.HeldCatalog;
 import com.salesstream.order.Order;
@@ -84,7 +85,7 @@ class PipelineShutdownTest {
     private PartitionTotals totals(int orders) {
         PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
         for (int offset = 0; offset < orders; offset++) {
-            totals.add(new Order(offset + 1, LocalDateTime.of(2026, 1, 1, 0, 0), 1, 1, 1, 1, "paypal"), offset);
+            totals.add(new Order(offset + 1, LocalDateTime.of(2026, 1, 1, 0, 0), 1, 1, 1, 1, "paypal"), TestCatalog.priced(1), offset);
         }
         return totals;
     }

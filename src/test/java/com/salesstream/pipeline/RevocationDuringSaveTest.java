@@ -23,10 +23,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.salesstream.TestAggregates;
 import com.salesstream.OrderTopics;
 import com.salesstream.PipelineMetrics;
 import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
+import com.salesstream.TestCatalog;
 import com.salesstream.TestConfig;
 import com.salesstream.order.Order;
 import com.salesstream.pipeline.KafkaStubs.LeaderAwayConsumer;
@@ -94,7 +96,7 @@ class RevocationDuringSaveTest {
         slowMysql.closeAndAwait();
         pollingThread.shutdownNow();
         mysql.preparedQuery("DELETE FROM consumed_offsets WHERE consumer_group = ?").execute(Tuple.of(group)).await().atMost(BOUND);
-        mysql.preparedQuery("DELETE FROM aggregated_sales WHERE order_date = ?").execute(Tuple.of(day)).await().atMost(BOUND);
+        TestAggregates.deleteDay(mysql, day);
     }
 
     @Test
@@ -154,7 +156,7 @@ class RevocationDuringSaveTest {
 
     private PartitionTotals totals(long lastOffset) {
         PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
-        totals.add(new Order(1, LocalDateTime.of(day, LocalTime.NOON), 1, 1, 3, 1, "paypal"), 42);
+        totals.add(new Order(1, LocalDateTime.of(day, LocalTime.NOON), 1, 1, 3, 1, "paypal"), TestCatalog.priced(1), 42);
         totals.skip(lastOffset);
         return totals;
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.salesstream.SalesConfig;
+import com.salesstream.TestCatalog;
 import com.salesstream.TestConfig;
 import com.salesstream.order.Order;
 import com.salesstream.pipeline.WindowStubs.RecordingResync;
@@ -96,13 +97,13 @@ class SalesWindowsTest {
         windows = start(Map.of("sales.pipeline.window", "1h", "sales.pipeline.max-window-keys", "5"));
         PartitionTotals wide = new PartitionTotals(P0, assignments.generation(P0));
         for (int day = 1; day <= 5; day++) {
-            wide.add(order(LocalDateTime.of(2026, 1, day, 0, 0)), day);
+            wide.add(order(LocalDateTime.of(2026, 1, day, 0, 0)), TestCatalog.priced(1), day);
         }
 
         windows.add(List.of(wide), false);
 
         await().atMost(BOUND).until(() -> store.saves.size() == 1);
-        assertThat(WindowTotals.quantities(store.saves.get(0).partitions())).hasSize(5);
+        assertThat(WindowTotals.sales(store.saves.get(0).partitions())).hasSize(5);
     }
 
     @Test
@@ -368,7 +369,7 @@ class SalesWindowsTest {
     private List<PartitionTotals> wide(long firstOffset, int keys) {
         PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
         for (int day = 1; day <= keys; day++) {
-            totals.add(order(LocalDateTime.of(2026, 1, day, 0, 0)), firstOffset + day - 1);
+            totals.add(order(LocalDateTime.of(2026, 1, day, 0, 0)), TestCatalog.priced(1), firstOffset + day - 1);
         }
         return List.of(totals);
     }
@@ -385,7 +386,7 @@ class SalesWindowsTest {
     private List<PartitionTotals> batch(long lastOffset, int count) {
         PartitionTotals totals = new PartitionTotals(P0, assignments.generation(P0));
         for (int i = count - 1; i >= 0; i--) {
-            totals.add(order(LocalDateTime.of(2026, 1, 1, 0, 0)), lastOffset - i);
+            totals.add(order(LocalDateTime.of(2026, 1, 1, 0, 0)), TestCatalog.priced(1), lastOffset - i);
         }
         return List.of(totals);
     }

@@ -1,7 +1,9 @@
 package com.salesstream.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -9,6 +11,8 @@ import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import com.salesstream.TestCatalog;
+import com.salesstream.catalog.CatalogSnapshot.Product;
 import com.salesstream.order.Order;
 
 class WindowTotalsTest {
@@ -25,10 +29,10 @@ class WindowTotalsTest {
                         totals(P1, 1, 20, order(DAY_ONE, 1, 7, 4))))
                 .add(List.of(totals(P0, 1, 12, order(DAY_ONE, 1, 7, 1), order(DAY_ONE, 2, 7, 5))));
 
-        assertThat(WindowTotals.quantities(window.partitions())).containsOnly(
-                entry(DAY_ONE.toLocalDate(), 1, 7, 8),
-                entry(DAY_TWO.toLocalDate(), 1, 7, 2),
-                entry(DAY_ONE.toLocalDate(), 2, 7, 5));
+        assertThat(WindowTotals.sales(window.partitions())).containsExactlyInAnyOrder(
+                sale(DAY_ONE.toLocalDate(), 1, 7, 8),
+                sale(DAY_TWO.toLocalDate(), 1, 7, 2),
+                sale(DAY_ONE.toLocalDate(), 2, 7, 5));
         assertThat(window.partitions()).extracting(totals -> totals.lastOffset).containsExactlyInAnyOrder(13L, 20L);
     }
 
@@ -39,7 +43,7 @@ class WindowTotalsTest {
                 .add(List.of(totals(P0, 2, 90, order(DAY_ONE, 1, 1, 4))))
                 .add(List.of(totals(P0, 1, 102, order(DAY_ONE, 1, 1, 9))));
 
-        assertThat(WindowTotals.quantities(window.partitions())).containsOnly(entry(DAY_ONE.toLocalDate(), 1, 1, 4));
+        assertThat(WindowTotals.sales(window.partitions())).containsExactly(sale(DAY_ONE.toLocalDate(), 1, 1, 4));
         assertThat(window.partitions()).singleElement().satisfies(totals -> {
             assertThat(totals.generation).isEqualTo(2);
             assertThat(totals.lastOffset).isEqualTo(90);
@@ -55,10 +59,26 @@ class WindowTotalsTest {
         assertThat(totals.quantities).containsOnly(entry(DAY_ONE.toLocalDate(), 1, 1, 2));
     }
 
+    @Test
+    void aProductRepricedWithinTheWindowSellsAtEachPriceItsOrdersWereValidatedAt() {
+        Product before = TestCatalog.priced(7);
+        Product after = new Product(7, before.name(), new BigDecimal("30.00"), before.categoryId(), before.category(),
+                before.margin());
+        PartitionTotals totals = new PartitionTotals(P0, 1);
+        totals.add(order(DAY_ONE, 1, 7, 2), before, 10);
+        totals.add(order(DAY_ONE, 1, 7, 1), after, 11);
+        totals.add(order(DAY_ONE, 1, 7, 3), before, 12);
+
+        assertThat(WindowTotals.sales(new WindowTotals().add(List.of(totals)).partitions()))
+                .extracting(Sale::quantity, Sale::sales, Sale::profit)
+                .containsExactlyInAnyOrder(tuple(5L, new BigDecimal("143.7500"), new BigDecimal("18.7500")),
+                        tuple(1L, new BigDecimal("34.5000"), new BigDecimal("4.5000")));
+    }
+
     private static PartitionTotals totals(TopicPartition partition, long generation, long firstOffset, Order... orders) {
         PartitionTotals totals = new PartitionTotals(partition, generation);
         for (int i = 0; i < orders.length; i++) {
-            totals.add(orders[i], firstOffset + i);
+            totals.add(orders[i], TestCatalog.priced(orders[i].productId()), firstOffset + i);
         }
         return totals;
     }
@@ -67,7 +87,11 @@ class WindowTotalsTest {
         return new Order(1, createdAt, platform, product, quantity, 1, "paypal");
     }
 
+    private static Sale sale(LocalDate day, int platform, int product, long quantity) {
+        return new Sale(new AggregateKey(day, platform, TestCatalog.priced(product)), quantity);
+    }
+
     private static java.util.Map.Entry<AggregateKey, Long> entry(LocalDate day, int platform, int product, long quantity) {
-        return java.util.Map.entry(new AggregateKey(day, platform, product), quantity);
+        return java.util.Map.entry(new AggregateKey(day, platform, TestCatalog.priced(product)), quantity);
     }
 }

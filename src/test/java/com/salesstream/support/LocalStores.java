@@ -18,6 +18,7 @@ import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 
+import com.salesstream.TestAggregates;
 import com.salesstream.servers.LocalServers;
 
 /** Reads what the service stored in the local Cassandra and MariaDB, the way the SPEC's guarantees are stated. */
@@ -64,11 +65,10 @@ public final class LocalStores implements AutoCloseable {
         return sums;
     }
 
+    /** The day's facts and rollups. */
     public void deleteAggregates(LocalDate day) throws SQLException {
-        try (Connection mysql = DriverManager.getConnection(MYSQL, LocalServers.DB_USER, LocalServers.DB_PASSWORD);
-                PreparedStatement delete = mysql.prepareStatement("DELETE FROM aggregated_sales WHERE order_date = ?")) {
-            delete.setObject(1, day);
-            delete.executeUpdate();
+        try (Connection mysql = DriverManager.getConnection(MYSQL, LocalServers.DB_USER, LocalServers.DB_PASSWORD)) {
+            TestAggregates.deleteDay(mysql, day);
         }
     }
 
