@@ -33,6 +33,8 @@ public interface SalesConfig {
 
     CatalogRefresh catalog();
 
+    Api api();
+
     /**
      * How the orders topic and its dead-letter topic are created when they do not exist yet; each setting left out
      * takes the broker's default. An existing topic is only described, and a setting it falls short of is logged.
@@ -153,6 +155,13 @@ public interface SalesConfig {
         /** Longest wait for MySQL when partitions are assigned or revoked. */
         @WithDefault("60s")
         Duration rebalanceTimeout();
+    }
+
+    /** What the API and the dashboard may take, so that no number of clients can hold up the pipeline. */
+    interface Api {
+        /** Live-figure (SSE) subscribers at once; one more gets 503. Each costs a connection and a little memory. */
+        @WithDefault("1000")
+        int maxStreamClients();
     }
 
     interface Cassandra {

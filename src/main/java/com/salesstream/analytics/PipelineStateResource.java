@@ -1,5 +1,6 @@
 package com.salesstream.analytics;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,29 +19,35 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
 
-/** The pipeline's live state from the service's own meters and health checks; it reads no store. */
+/**
+ * The pipeline's live state from the service's own meters, and its health checks as last run: the checks query every
+ * store, so they run at most once per {@link #CHECKS_REFRESH} whatever the number of callers.
+ */
 @Path("/api/pipeline")
 @Produces(MediaType.APPLICATION_JSON)
 public class PipelineStateResource {
 
+    static final Duration CHECKS_REFRESH = Duration.ofSeconds(5);
+
     private final MeterRegistry registry;
-    private final SmallRyeHealthReporter health;
+    private final Uni<Map<String, String>> checks;
 
     PipelineStateResource(MeterRegistry registry, SmallRyeHealthReporter health) {
         this.registry = registry;
-        this.health = health;
+        this.checks = Uni.createFrom().deferred(health::getHealthAsync).map(report -> {
+            Map<String, String> statuses = new TreeMap<>();
+            report.getPayload().getJsonArray("checks").getValuesAs(JsonObject.class)
+                    .forEach(check -> statuses.put(check.getString("name"), check.getString("status")));
+            return statuses;
+        }).memoize().atLeast(CHECKS_REFRESH);
     }
 
     @GET
     @Operation(summary = "Orders consumed and produced, dead letters, consumer lag, and every health check")
     public Uni<PipelineState> state() {
-        return health.getHealthAsync().map(report -> {
-            Map<String, String> checks = new TreeMap<>();
-            report.getPayload().getJsonArray("checks").getValuesAs(JsonObject.class)
-                    .forEach(check -> checks.put(check.getString("name"), check.getString("status")));
-            return new PipelineState(Instant.now(), count("sales.orders.consumed"), count("sales.orders.produced"),
-                    count("sales.orders.dead.lettered"), gauge("kafka.consumer.fetch.manager.records.lag.max"), checks);
-        });
+        return checks.map(statuses -> new PipelineState(Instant.now(), count("sales.orders.consumed"),
+                count("sales.orders.produced"), count("sales.orders.dead.lettered"),
+                gauge("kafka.consumer.fetch.manager.records.lag.max"), statuses));
     }
 
     private double count(String name) {

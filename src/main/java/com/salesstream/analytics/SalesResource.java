@@ -2,8 +2,10 @@ package com.salesstream.analytics;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
@@ -31,7 +33,12 @@ public class SalesResource {
 
     /** The longest range /daily answers: a year and a day. */
     static final int MAX_DAYS = 366;
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+    /** Exactly yyyy-MM-dd: four unsigned year digits (uuuu would take "+12026" and "-0001"). */
+    private static final DateTimeFormatter DATE = new DateTimeFormatterBuilder().appendValue(ChronoField.YEAR, 4)
+            .appendLiteral('-').appendValue(ChronoField.MONTH_OF_YEAR, 2).appendLiteral('-')
+            .appendValue(ChronoField.DAY_OF_MONTH, 2).toFormatter().withResolverStyle(ResolverStyle.STRICT);
+    /** MySQL's DATE starts at 1000-01-01. */
+    private static final LocalDate FIRST_DAY = LocalDate.of(1000, 1, 1);
 
     private final TodayFigures today;
     private final SalesQueries queries;
@@ -78,11 +85,16 @@ public class SalesResource {
         if (value == null || value.isBlank()) {
             throw new BadRequest("query parameter '" + name + "' is required, as yyyy-MM-dd");
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value, DATE);
+            date = LocalDate.parse(value, DATE);
         } catch (DateTimeParseException e) {
             throw new BadRequest("query parameter '" + name + "' is not a date as yyyy-MM-dd: '"
                     + Abbreviated.of(value) + "'");
         }
+        if (date.isBefore(FIRST_DAY)) {
+            throw new BadRequest("query parameter '" + name + "' is before " + FIRST_DAY + ": '" + value + "'");
+        }
+        return date;
     }
 }

@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -48,6 +50,7 @@ public class TodayFigures {
     private volatile LocalDateTime lastSaved;
     /** System.nanoTime() of the last computation's start. */
     private volatile long lastComputed;
+    private final AtomicInteger streamClients = new AtomicInteger();
     private Cancellable computing;
     private Cancellable ticks;
 
@@ -84,10 +87,19 @@ public class TodayFigures {
         return figures != null ? Uni.createFrom().item(figures) : compute();
     }
 
-    /** The current figures, then each new one, as JSON; a slow subscriber gets the latest and skips the rest. */
+    /**
+     * The current figures, then each new one, as JSON; a slow subscriber gets the latest and skips the rest. Beyond
+     * {@code sales.api.max-stream-clients} subscribers, it fails at once with {@link Overloaded}.
+     */
     public Multi<String> updates() {
+        if (streamClients.get() >= config.api().maxStreamClients()) {
+            throw new Overloaded("the live figures already have " + config.api().maxStreamClients()
+                    + " subscribers (sales.api.max-stream-clients)");
+        }
         return Multi.createBy().concatenating()
-                .streams(current().toMulti(), published.onOverflow().dropPreviousItems());
+                .streams(current().toMulti(), published.onOverflow().dropPreviousItems())
+                .onSubscription().invoke(streamClients::incrementAndGet)
+                .onTermination().invoke(streamClients::decrementAndGet);
     }
 
     private Uni<String> compute() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.Priority;
@@ -61,7 +62,9 @@ public class OrderStore {
     private final String datacenter;
     private final ConsistencyLevel consistency;
     private Uni<Table> table;
+    /** Prepared on the first lookup; a failed prepare (Cassandra away, no table yet) is tried again on the next. */
     private final Uni<PreparedStatement> select;
+    private final AtomicBoolean selectFailed = new AtomicBoolean();
 
     /** The session and the prepared insert, once the table exists. */
     private record Table(QuarkusCqlSession session, PreparedStatement insert) {
@@ -78,7 +81,9 @@ public class OrderStore {
         this.consistency = config.cassandra().consistency();
         this.select = sessions.chain(session -> Uni.createFrom().completionStage(() -> session.prepareAsync(prepared("SELECT "
                 + "order_id, created_at, platform_id, product_id, quantity, customer_id, payment_method FROM "
-                + keyspace.asCql(true) + ".orders WHERE order_id = ?")))).memoize().indefinitely();
+                + keyspace.asCql(true) + ".orders WHERE order_id = ?"))))
+                .onFailure().invoke(() -> selectFailed.set(true))
+                .memoize().until(() -> selectFailed.compareAndSet(true, false));
     }
 
     /** The raw order as Cassandra holds it, or null when there is none. */

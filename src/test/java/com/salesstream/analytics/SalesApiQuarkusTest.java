@@ -6,34 +6,48 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.InputStream;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import com.salesstream.TestAggregates;
 import com.salesstream.LocalKafkaTopics;
 import com.salesstream.NoGeneratorProfile;
+import com.salesstream.TestAggregates;
 import com.salesstream.TestCatalog;
 import com.salesstream.TestOrders;
 import com.salesstream.catalog.Catalog;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
+import com.salesstream.servers.LocalServers;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -46,6 +60,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 class SalesApiQuarkusTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @InjectKafkaCompanion
     KafkaCompanion companion;
@@ -161,11 +176,75 @@ class SalesApiQuarkusTest {
                 .statusCode(400).body("detail", containsString("before"));
         given().queryParam("from", "2020-01-01").queryParam("to", "2021-01-01").get("/api/sales/daily").then()
                 .statusCode(400).body("detail", containsString("366"));
+        for (String year : List.of("+12026-01-01", "-0001-01-01", "12026-01-01", "26-01-01", "0999-12-31")) {
+            given().queryParam("from", year).queryParam("to", "2026-01-01").get("/api/sales/daily").then()
+                    .statusCode(400).contentType(containsString("application/problem+json")).body("detail", containsString("'from'"));
+        }
+        given().queryParam("from", "1000-01-01").queryParam("to", "1000-01-02").get("/api/sales/daily").then().statusCode(200);
         given().queryParam("from", "2020-01-01' OR 1=1 --").queryParam("to", "2020-01-02").get("/api/sales/daily").then()
                 .statusCode(400);
         given().get("/api/orders/abc").then().statusCode(400).body("detail", containsString("64-bit integer"));
         given().get("/api/orders/99999999999999999999").then().statusCode(400);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/sales/today"));
+    }
+
+    @Test
+    void dailyRequestsBeyondTheApisBoundsGet503AndReadinessStaysUp() throws Exception {
+        URI daily = URI.create("http://localhost:" + RestAssured.port + "/api/sales/daily?from=2025-01-01&to=2025-12-31");
+        List<HttpResponse<String>> responses;
+        try (Connection root = DriverManager.getConnection(LocalServers.MARIADB_JDBC, "root", "");
+                Statement lock = root.createStatement()) {
+            // Every read of the per-day rollup now waits: the API's 4 connections fill and 16 requests queue.
+            lock.execute("LOCK TABLES daily_sales WRITE");
+            List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int request = 0; request < 30; request++) {
+                sent.add(HTTP.sendAsync(HttpRequest.newBuilder(daily).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            await().atMost(WITHIN).until(() -> sent.stream().filter(CompletableFuture::isDone).count() >= 10);
+            given().get("/q/health/ready").then().statusCode(200);
+            responses = sent.stream().map(CompletableFuture::join).toList();
+        }
+        assertThat(responses).allSatisfy(response -> {
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+        });
+        assertThat(responses).filteredOn(response -> response.body().contains("too many requests")).hasSize(10);
+        assertThat(responses).filteredOn(response -> response.body().contains("in time")).hasSize(20);
+        await().atMost(WITHIN).untilAsserted(() -> given().get(daily.toString()).then().statusCode(200));
+    }
+
+    @Test
+    void liveSubscribersBeyondTheCapGet503UntilOneLeaves() throws Exception {
+        int cap = ConfigProvider.getConfig().getValue("sales.api.max-stream-clients", Integer.class);
+        URI stream = URI.create("http://localhost:" + RestAssured.port + "/api/sales/stream");
+        List<InputStream> open = new ArrayList<>();
+        try {
+            HttpResponse<InputStream> refused = null;
+            for (int client = 0; client <= cap && refused == null; client++) {
+                HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(stream).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                if (response.statusCode() == 200) {
+                    response.body().read(); // subscribed: its first event arrives
+                    open.add(response.body());
+                } else {
+                    refused = response;
+                }
+            }
+            assertThat(refused).as("a subscriber beyond " + cap).isNotNull();
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(new String(refused.body().readAllBytes(), StandardCharsets.UTF_8)).contains("max-stream-clients");
+        } finally {
+            for (InputStream body : open) {
+                body.close();
+            }
+        }
+        await().atMost(WITHIN).until(() -> {
+            HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(stream).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
+            return response.statusCode() == 200;
+        });
     }
 
     private static void assertGrew(JsonPath before, JsonPath after, String list, String name, BigDecimal[] expected) {

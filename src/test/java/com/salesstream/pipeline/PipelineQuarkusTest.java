@@ -1,6 +1,7 @@
 package com.salesstream.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -24,23 +26,30 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.salesstream.TestAggregates;
 import com.salesstream.LocalKafkaTopics;
+import com.salesstream.PipelineMetrics;
+import com.salesstream.Retries;
 import com.salesstream.SalesConfig;
+import com.salesstream.TestAggregates;
+import com.salesstream.TestConfig;
 import com.salesstream.TestOrders;
-import com.salesstream.support.LocalStores;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 import com.salesstream.order.Rejection;
+import com.salesstream.servers.LocalServers;
+import com.salesstream.support.LocalStores;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -65,6 +74,10 @@ class PipelineQuarkusTest {
     SalesConfig config;
     @Inject
     MeterRegistry registry;
+    @Inject
+    PipelineMetrics metrics;
+    @Inject
+    Retries retries;
     @ConfigProperty(name = "sales.topic")
     String topic;
 
@@ -79,6 +92,27 @@ class PipelineQuarkusTest {
         assertThat(storedOrders(orders)).containsExactlyInAnyOrderElementsOf(orders);
         await().atMost(STORED_WITHIN).untilAsserted(() -> assertThat(aggregates(day)).isEqualTo(TestOrders.totals(orders)));
         cleanUp(day, orders);
+    }
+
+    @Test
+    void anOrderLookupThatFailedBeforeTheTableExistedAnswersOnceItDoes() {
+        String keyspace = "lookup_" + UUID.randomUUID().toString().substring(0, 8);
+        OrderStore store = new OrderStore(Uni.createFrom().item(cassandra), metrics, retries,
+                TestConfig.with(Map.of("sales.cassandra.keyspace", keyspace)), LocalServers.CASSANDRA_DATACENTER);
+        try {
+            assertThatThrownBy(() -> store.find(1).await().atMost(STORED_WITHIN)).as("no keyspace yet")
+                    .isInstanceOf(InvalidQueryException.class);
+
+            cassandra.execute(SimpleStatement.newInstance("CREATE KEYSPACE " + keyspace + " WITH replication = "
+                    + "{'class': 'SimpleStrategy', 'replication_factor': 1}").setTimeout(LocalStores.CQL_TIMEOUT));
+            cassandra.execute(SimpleStatement.newInstance("CREATE TABLE " + keyspace + ".orders (order_id bigint PRIMARY KEY, "
+                    + "created_at timestamp, platform_id int, product_id int, quantity int, customer_id int, "
+                    + "payment_method text)").setTimeout(LocalStores.CQL_TIMEOUT));
+
+            assertThat(store.find(1).await().atMost(STORED_WITHIN)).as("no such order, and no cached failure").isNull();
+        } finally {
+            cassandra.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(LocalStores.CQL_TIMEOUT));
+        }
     }
 
     @Test

@@ -1,0 +1,43 @@
+package com.salesstream.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.json.Json;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.health.SmallRyeHealth;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Uni;
+
+class PipelineStateResourceTest {
+
+    /** Counts the runs of the checks, each of which would query every store. */
+    private static final class CountingReporter extends SmallRyeHealthReporter {
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Override
+        public Uni<SmallRyeHealth> getHealthAsync() {
+            runs.incrementAndGet();
+            return Uni.createFrom().item(new SmallRyeHealth(Json.createObjectBuilder().add("status", "UP")
+                    .add("checks", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                            .add("name", "MySQL").add("status", "UP"))).build()));
+        }
+    }
+
+    @Test
+    void manyCallersWithinTheRefreshRunTheChecksOnce() {
+        CountingReporter health = new CountingReporter();
+        PipelineStateResource resource = new PipelineStateResource(new SimpleMeterRegistry(), health);
+
+        for (int call = 0; call < 100; call++) {
+            assertThat(resource.state().await().atMost(Duration.ofSeconds(5)).health()).containsEntry("MySQL", "UP");
+        }
+
+        assertThat(health.runs).hasValue(1);
+    }
+}
