@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -19,7 +21,7 @@ import io.quarkus.test.kafka.InjectKafkaCompanion;
 
 /**
  * Gives each test run its own orders topic and consumer group on the local Kafka broker (no containers here), and a
- * Kafka Companion for it; the topics are deleted afterwards.
+ * Kafka Companion for it; the topics and the group are deleted afterwards.
  */
 public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
 
@@ -27,17 +29,19 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
 
     private KafkaCompanion companion;
     private String topic;
+    private String group;
 
     @Override
     public Map<String, String> start() {
         String bootstrapServers = LocalServers.KAFKA;
         String run = UUID.randomUUID().toString().substring(0, 8);
         topic = "sales_orders_test_" + run;
+        group = "sales-test-" + run;
         companion = new KafkaCompanion(bootstrapServers);
         companion.topics().createAndWait(topic, PARTITIONS);
         return Map.of("kafka.bootstrap.servers", bootstrapServers,
                 "sales.topic", topic,
-                "sales.pipeline.group-id", "sales-test-" + run);
+                "sales.pipeline.group-id", group);
     }
 
     @Override
@@ -54,10 +58,27 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
                 .awaitCompletion(Duration.ofSeconds(60));
     }
 
+    /**
+     * The test's topics and consumer group gone from the broker. A group some member still holds (a killed
+     * instance's, until its session times out) is left to Kafka's offsets retention, with a line saying so.
+     */
+    public static void deleteTopicsAndGroup(Admin admin, String topic, String group) throws InterruptedException {
+        admin.deleteTopics(List.of(topic, topic + ".dlq"));
+        try {
+            admin.deleteConsumerGroups(List.of(group)).all().get();
+        } catch (ExecutionException e) {
+            System.out.printf("[cleanup] consumer group %s left to Kafka's retention: %s%n", group, e.getCause());
+        }
+    }
+
     @Override
     public void stop() {
         if (companion != null) {
-            companion.topics().delete(companion.topics().list().stream().filter(name -> name.startsWith(topic)).toList());
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
+                deleteTopicsAndGroup(admin, topic, group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             companion.close();
         }
     }

@@ -33,7 +33,9 @@ public final class TestOrders {
         /** An order of a product added to the catalog while the service runs. */
         CATALOG(8_200_000_000_000_000L, 1700),
         /** Today's orders only: the dashboard shows today. */
-        DASHBOARD(8_500_000_000_000_000L, 1600);
+        DASHBOARD(8_500_000_000_000_000L, 1600),
+        /** Orders that must reach the tests' own stores, never the developer's (DeveloperDataIT). */
+        ISOLATION(8_700_000_000_000_000L, 1500);
 
         private final long ids;
         private final int firstYear;

@@ -22,6 +22,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  */
 final class SalesRollups {
 
+    // VALUES(): MariaDB has no row alias (INSERT ... AS new); MySQL 8.4 still takes it, with a deprecation warning.
     private static final String ADD = " ON DUPLICATE KEY UPDATE total_quantity = total_quantity + VALUES(total_quantity), "
             + "total_sales = total_sales + VALUES(total_sales), total_profit = total_profit + VALUES(total_profit)";
 

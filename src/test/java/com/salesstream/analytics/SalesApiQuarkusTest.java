@@ -192,7 +192,7 @@ class SalesApiQuarkusTest {
     void dailyRequestsBeyondTheApisBoundsGet503AndReadinessStaysUp() throws Exception {
         URI daily = URI.create("http://localhost:" + RestAssured.port + "/api/sales/daily?from=2025-01-01&to=2025-12-31");
         List<HttpResponse<String>> responses;
-        try (Connection root = DriverManager.getConnection(LocalServers.MARIADB_JDBC, "root", "");
+        try (Connection root = DriverManager.getConnection(LocalServers.MARIADB_TEST_JDBC, "root", "");
                 Statement lock = root.createStatement()) {
             // Every read of the per-day rollup now waits: the API's 4 connections fill and 16 requests queue.
             lock.execute("LOCK TABLES daily_sales WRITE");

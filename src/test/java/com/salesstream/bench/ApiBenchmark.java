@@ -29,10 +29,11 @@ import com.salesstream.servers.LocalServers;
 import com.salesstream.support.ServiceProcess;
 
 /**
- * The analytics API's figures ({@code bin/api-benchmark}): with a whole day of one-minute windows stored (1,440
- * windows x 80 platform/product rows, in a scratch database), the latency of {@code GET /api/sales/today} at 100
- * requests/s for 30 s, and the CPU and resident memory that 100 idle Server-Sent-Events clients add to the service.
- * Not a test: it prints figures.
+ * The analytics API's figures ({@code bin/api-benchmark}): with a whole day of one-minute windows of 12 instances
+ * stored (1,440 windows x 80 platform/product rows x 12, in a scratch database, facts and rollups), the latency of
+ * {@code GET /api/sales/today} and of a 366-day {@code GET /api/sales/daily} at 100 requests/s for 30 s each; the
+ * rows MySQL reads per request, beside what V2's queries over the facts read for the same figures; and the CPU and
+ * resident memory that 100 idle Server-Sent-Events clients add to the service. Not a test: it prints figures.
  */
 public final class ApiBenchmark {
 
@@ -40,6 +41,20 @@ public final class ApiBenchmark {
     private static final Duration PHASE = Duration.ofSeconds(30);
     private static final int RATE = 100;
     private static final int SSE_CLIENTS = 100;
+    /** Each window is stored once per instance, as 12 replicas would. */
+    private static final int INSTANCES = 12;
+    /** What V2 ran, over the facts joined with today's catalog: today's four queries and a year of /daily. */
+    private static final String V2_FIGURES = "SUM(a.total_quantity * d.cost_price * (1 + c.profit_margin)), "
+            + "SUM(a.total_quantity * d.cost_price * c.profit_margin), SUM(a.total_quantity) FROM aggregated_sales a "
+            + "JOIN dim_product d ON d.product_id = a.product_id JOIN dim_category c ON c.category_id = d.category_id "
+            + "JOIN dim_platform p ON p.platform_id = a.platform_id ";
+    private static final List<String> V2_TODAY = List.of(
+            "SELECT p.platform_name, " + V2_FIGURES + "WHERE a.order_date = ? GROUP BY p.platform_id, p.platform_name",
+            "SELECT c.category_name, " + V2_FIGURES + "WHERE a.order_date = ? GROUP BY c.category_id, c.category_name",
+            "SELECT d.product_name, " + V2_FIGURES + "WHERE a.order_date = ? GROUP BY d.product_id, d.product_name ORDER BY 2 DESC LIMIT 10",
+            "SELECT DATE_FORMAT(a.processed_at, '%H:%i'), " + V2_FIGURES + "WHERE a.order_date = ? GROUP BY 1 ORDER BY 1");
+    private static final String V2_DAILY = "SELECT a.order_date, " + V2_FIGURES
+            + "WHERE a.order_date BETWEEN DATE_SUB(?, INTERVAL 365 DAY) AND ? GROUP BY a.order_date";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
@@ -59,9 +74,16 @@ public final class ApiBenchmark {
             awaitReady(service);
             int rows = storeADayOfWindows();
             awaitFigures(service);
-            System.out.printf("stored: %,d aggregate rows of today (1,440 one-minute windows)%n", rows);
-            latency(service, Duration.ofSeconds(10)); // warm-up: the JIT compiles the request path first
-            latency(service, PHASE);
+            System.out.printf("stored: %,d aggregate rows of today (1,440 one-minute windows of %d instances)%n", rows,
+                    INSTANCES);
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            String todayPath = "/api/sales/today";
+            String dailyPath = "/api/sales/daily?from=" + today.minusDays(365) + "&to=" + today;
+            latency(service, todayPath, Duration.ofSeconds(10)); // warm-up: the JIT compiles the request path first
+            latency(service, todayPath, PHASE);
+            latency(service, dailyPath, Duration.ofSeconds(10));
+            latency(service, dailyPath, PHASE);
+            rowsRead(service, dailyPath, today);
             sseCost(service);
         } finally {
             try (Connection admin = DriverManager.getConnection(LocalServers.jdbcUrl(""), "root", "");
@@ -80,21 +102,21 @@ public final class ApiBenchmark {
                         + "order_date, platform_id, product_id, category_id, total_quantity, total_sales, total_profit) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int minute = 0; minute < 1_440; minute++) {
-                for (int platform = 1; platform <= 4; platform++) {
-                    for (int product = 1; product <= 20; product++) {
-                        CatalogSnapshot.Product priced = TestCatalog.priced(product);
-                        long quantity = 1 + (minute + platform * product) % 7;
-                        insert.setObject(1, today.atStartOfDay().plusMinutes(minute));
-                        insert.setObject(2, today);
-                        insert.setInt(3, platform);
-                        insert.setInt(4, product);
-                        insert.setInt(5, priced.categoryId());
-                        insert.setLong(6, quantity);
-                        insert.setBigDecimal(7, priced.unitPrice().multiply(BigDecimal.valueOf(quantity)));
-                        insert.setBigDecimal(8, priced.unitProfit().multiply(BigDecimal.valueOf(quantity)));
-                        insert.addBatch();
-                        rows++;
-                    }
+                for (int row = 0; row < 80 * INSTANCES; row++) {
+                    int platform = 1 + row % 4;
+                    int product = 1 + row / 4 % 20;
+                    CatalogSnapshot.Product priced = TestCatalog.priced(product);
+                    long quantity = 1 + (minute + platform * product) % 7;
+                    insert.setObject(1, today.atStartOfDay().plusMinutes(minute));
+                    insert.setObject(2, today);
+                    insert.setInt(3, platform);
+                    insert.setInt(4, product);
+                    insert.setInt(5, priced.categoryId());
+                    insert.setLong(6, quantity);
+                    insert.setBigDecimal(7, priced.unitPrice().multiply(BigDecimal.valueOf(quantity)));
+                    insert.setBigDecimal(8, priced.unitProfit().multiply(BigDecimal.valueOf(quantity)));
+                    insert.addBatch();
+                    rows++;
                 }
                 insert.executeBatch();
             }
@@ -103,9 +125,55 @@ public final class ApiBenchmark {
         return rows;
     }
 
+    /**
+     * Rows MySQL read (its Handler_read counters) per /daily request, the service idle otherwise; and per run of
+     * V2's queries over the same rows, for the same figures.
+     */
+    private static void rowsRead(ServiceProcess service, String dailyPath, LocalDate today) throws Exception {
+        URI daily = URI.create("http://127.0.0.1:" + service.port() + dailyPath);
+        try (Connection mysql = DriverManager.getConnection(LocalServers.jdbcUrl(DATABASE), "root", "")) {
+            long before = handlerReads(mysql, "GLOBAL");
+            for (int request = 0; request < 100; request++) {
+                HTTP.send(HttpRequest.newBuilder(daily).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            System.out.printf("rows read per 366-day /daily (rollups): %,d%n", (handlerReads(mysql, "GLOBAL") - before) / 100);
+            long[] v2Today = v2Reads(mysql, V2_TODAY, today);
+            System.out.printf("rows read by V2's today (4 grouped joins over the facts): %,d, in %d ms%n", v2Today[0],
+                    v2Today[1]);
+            long[] v2Daily = v2Reads(mysql, List.of(V2_DAILY), today);
+            System.out.printf("rows read by V2's 366-day /daily: %,d, in %d ms%n", v2Daily[0], v2Daily[1]);
+        }
+    }
+
+    /** Rows read and milliseconds taken by the statements, each given today's date. */
+    private static long[] v2Reads(Connection mysql, List<String> statements, LocalDate today) throws Exception {
+        long before = handlerReads(mysql, "SESSION");
+        long start = System.nanoTime();
+        for (String sql : statements) {
+            try (PreparedStatement query = mysql.prepareStatement(sql)) {
+                for (int parameter = 1; parameter <= query.getParameterMetaData().getParameterCount(); parameter++) {
+                    query.setObject(parameter, today);
+                }
+                query.executeQuery().close();
+            }
+        }
+        return new long[] { handlerReads(mysql, "SESSION") - before, (System.nanoTime() - start) / 1_000_000 };
+    }
+
+    private static long handlerReads(Connection mysql, String scope) throws Exception {
+        long reads = 0;
+        try (Statement statement = mysql.createStatement();
+                var rows = statement.executeQuery("SHOW " + scope + " STATUS LIKE 'Handler_read%'")) {
+            while (rows.next()) {
+                reads += rows.getLong(2);
+            }
+        }
+        return reads;
+    }
+
     /** RATE requests a second for {@code phase}, each timed from its scheduled start. */
-    private static void latency(ServiceProcess service, Duration phase) throws Exception {
-        URI today = URI.create("http://127.0.0.1:" + service.port() + "/api/sales/today");
+    private static void latency(ServiceProcess service, String path, Duration phase) throws Exception {
+        URI today = URI.create("http://127.0.0.1:" + service.port() + path);
         ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<?>> sent = new ArrayList<>();
         long start = System.nanoTime();
@@ -126,8 +194,8 @@ public final class ApiBenchmark {
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
         long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("GET /api/sales/today at %d/s for %d s: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                RATE, phase.toSeconds(), sorted.length, at(sorted, 0.50), at(sorted, 0.99), sorted[sorted.length - 1] / 1000.0);
+        System.out.printf("GET %s at %d/s for %d s: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                path, RATE, phase.toSeconds(), sorted.length, at(sorted, 0.50), at(sorted, 0.99), sorted[sorted.length - 1] / 1000.0);
     }
 
     /** CPU seconds and RSS over PHASE without clients, then with SSE_CLIENTS idle subscribers of /api/sales/stream. */

@@ -28,6 +28,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.salesstream.LocalKafkaTopics;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.servers.LocalCluster;
@@ -99,7 +100,7 @@ class ClusterIT {
             }
         }
         CLUSTER.start();
-        admin.deleteTopics(List.of(topic, topic + ".dlq"));
+        LocalKafkaTopics.deleteTopicsAndGroup(admin, topic, group);
         admin.close();
         stores.deleteAggregates(day);
         stores.cassandra().execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace)

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.salesstream.LocalKafkaTopics;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.support.FaultRun;
@@ -30,7 +31,7 @@ import com.salesstream.servers.LocalServers;
  */
 class DeliveryGuaranteesIT {
 
-    private static final String KEYSPACE = "sales";
+    private static final String KEYSPACE = LocalServers.TEST_KEYSPACE;
     private static final Duration PROGRESS_WITHIN = FaultRun.PROGRESS_WITHIN;
     private static final Duration SETTLED_WITHIN = FaultRun.SETTLED_WITHIN;
 
@@ -61,7 +62,7 @@ class DeliveryGuaranteesIT {
     @AfterEach
     void cleanUp() throws Exception {
         SERVERS.start();
-        admin.deleteTopics(List.of(topic, topic + ".dlq"));
+        LocalKafkaTopics.deleteTopicsAndGroup(admin, topic, group);
         admin.close();
         stores.deleteAggregates(day);
         if (orders != null) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.salesstream.LocalKafkaTopics;
 import com.salesstream.TestConfig;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
@@ -54,7 +55,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
  */
 class ResilienceIT {
 
-    private static final String KEYSPACE = "sales";
+    private static final String KEYSPACE = LocalServers.TEST_KEYSPACE;
     private static final Duration PROGRESS_WITHIN = FaultRun.PROGRESS_WITHIN;
     private static final Duration SETTLED_WITHIN = FaultRun.SETTLED_WITHIN;
 
@@ -87,7 +88,7 @@ class ResilienceIT {
     @AfterEach
     void cleanUp() throws Exception {
         account.close();
-        admin.deleteTopics(List.of(topic, topic + ".dlq"));
+        LocalKafkaTopics.deleteTopicsAndGroup(admin, topic, group);
         admin.close();
         stores.deleteAggregates(day);
         for (List<Order> orders : written) {
@@ -218,7 +219,7 @@ class ResilienceIT {
         List<Order> orders = orders(15_000); // 30 s of orders: the three drops happen while they flow
         try (CommitDroppingProxy proxy = new CommitDroppingProxy(LocalServers.MARIADB_PORT)) {
             Map<String, String> config = serviceConfig();
-            config.put("quarkus.datasource.reactive.url", "mysql://127.0.0.1:" + proxy.port() + "/sales");
+            config.put("quarkus.datasource.reactive.url", "mysql://127.0.0.1:" + proxy.port() + "/" + LocalServers.TEST_DATABASE);
             try (OrderFeed feed = OrderFeed.start(topic, orders, 500);
                     ServiceProcess service = ServiceProcess.start("it-lost-commit", config)) {
                 awaitProgress();

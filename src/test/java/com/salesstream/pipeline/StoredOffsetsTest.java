@@ -47,9 +47,9 @@ class StoredOffsetsTest {
     @BeforeAll
     static void mariadb() {
         LocalServers.ofThisProject().start("mariadb");
-        Flyway.configure().dataSource(LocalServers.MARIADB_JDBC, LocalServers.DB_USER, LocalServers.DB_PASSWORD).load().migrate();
+        Flyway.configure().dataSource(LocalServers.MARIADB_TEST_JDBC, LocalServers.DB_USER, LocalServers.DB_PASSWORD).load().migrate();
         vertx = Vertx.vertx();
-        mysql = MySQLBuilder.pool().using(vertx).connectingTo(MySQLConnectOptions.fromUri(LocalServers.mysqlUrl("sales"))
+        mysql = MySQLBuilder.pool().using(vertx).connectingTo(MySQLConnectOptions.fromUri(LocalServers.mysqlUrl(LocalServers.TEST_DATABASE))
                 .setUser(LocalServers.DB_USER).setPassword(LocalServers.DB_PASSWORD)).build();
     }
 

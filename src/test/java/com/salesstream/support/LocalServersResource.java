@@ -1,5 +1,6 @@
 package com.salesstream.support;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import com.salesstream.servers.LocalServers;
@@ -10,7 +11,7 @@ import io.quarkus.test.common.WithTestResource;
 
 /**
  * Every {@code @QuarkusTest} runs against the project's own servers: this starts those not running yet and points
- * the service at them. They are left running for the next test run (and the fault ITs); {@code bin/local-servers
+ * the service at them, in the tests' own database and keyspace (the developer's {@code sales} stays untouched). They are left running for the next test run (and the fault ITs); {@code bin/local-servers
  * stop} ends them.
  */
 @WithTestResource(value = LocalServersResource.class, scope = TestResourceScope.GLOBAL)
@@ -19,7 +20,9 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         LocalServers.ofThisProject().start();
-        return LocalServers.quarkusConfig();
+        Map<String, String> config = new HashMap<>(LocalServers.quarkusConfig());
+        config.putAll(LocalServers.testData());
+        return config;
     }
 
     @Override

@@ -24,7 +24,7 @@ import com.salesstream.servers.LocalServers;
 /** Reads what the service stored in the local Cassandra and MariaDB, the way the SPEC's guarantees are stated. */
 public final class LocalStores implements AutoCloseable {
 
-    private static final String MYSQL = LocalServers.MARIADB_JDBC;
+    private static final String MYSQL = LocalServers.MARIADB_TEST_JDBC;
     /** A test's reads and deletes wait this long: a loaded 2-core CI machine once took over the driver's 2 s. */
     public static final Duration CQL_TIMEOUT = Duration.ofSeconds(30);
 

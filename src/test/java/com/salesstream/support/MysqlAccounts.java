@@ -20,7 +20,7 @@ import com.salesstream.servers.LocalServers;
  */
 public final class MysqlAccounts implements AutoCloseable {
 
-    private static final String URL = LocalServers.MARIADB_JDBC;
+    private static final String URL = LocalServers.MARIADB_TEST_JDBC;
     private static final String PASSWORD = "it-password";
 
     private final String user;
@@ -29,11 +29,11 @@ public final class MysqlAccounts implements AutoCloseable {
         this.user = user;
     }
 
-    /** A new account with every right on the sales database. */
+    /** A new account with every right on the tests' database. */
     public static MysqlAccounts create(String user) throws SQLException {
         MysqlAccounts account = new MysqlAccounts(user);
         account.root("CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
-        account.root("GRANT ALL PRIVILEGES ON sales.* TO '" + user + "'@'%'");
+        account.root("GRANT ALL PRIVILEGES ON " + LocalServers.TEST_DATABASE + ".* TO '" + user + "'@'%'");
         return account;
     }
 

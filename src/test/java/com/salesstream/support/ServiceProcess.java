@@ -24,6 +24,8 @@ import com.salesstream.servers.LocalServers;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String DATABASE_URL = "quarkus.datasource.reactive.url";
+    private static final String JDBC_URL = "quarkus.datasource.jdbc.url";
 
     private final Process process;
     private final int port;
@@ -42,9 +44,15 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
         int port = freePort();
         Map<String, String> config = new LinkedHashMap<>(LocalServers.quarkusConfig());
+        config.putAll(LocalServers.testData());
         // A password goes in the environment, as in production, not on a command line every process can read.
         String password = config.remove("quarkus.datasource.password");
         config.putAll(properties);
+        // Never the developer's database, even where the properties name it again (LocalCluster.quarkusConfig()).
+        if (config.get(DATABASE_URL).equals(LocalServers.quarkusConfig().get(DATABASE_URL))) {
+            config.put(DATABASE_URL, LocalServers.testData().get(DATABASE_URL));
+            config.put(JDBC_URL, LocalServers.testData().get(JDBC_URL));
+        }
         List<String> command = new ArrayList<>(List.of(Path.of("bin", "service").toAbsolutePath().toString()));
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));

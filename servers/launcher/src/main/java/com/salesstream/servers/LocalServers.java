@@ -30,6 +30,11 @@ public final class LocalServers {
     public static final String CASSANDRA_DATACENTER = Cassandra.DATACENTER;
     public static final int MARIADB_PORT = MariaDb.PORT;
     public static final String MARIADB_JDBC = MariaDb.jdbcUrl(MariaDb.DATABASE);
+    /** The tests' own database (see {@link #testData()}). */
+    public static final String TEST_DATABASE = MariaDb.TEST_DATABASE;
+    public static final String MARIADB_TEST_JDBC = MariaDb.jdbcUrl(TEST_DATABASE);
+    /** The tests' own keyspace. */
+    public static final String TEST_KEYSPACE = "sales_test";
     public static final String DB_USER = MariaDb.USER;
     public static final String DB_PASSWORD = MariaDb.PASSWORD;
 
@@ -84,6 +89,16 @@ public final class LocalServers {
                 "quarkus.datasource.password", DB_PASSWORD);
     }
 
+    /**
+     * What a test points the service at instead of the developer's data: the tests' own database and keyspace,
+     * over {@link #quarkusConfig()} or {@link LocalCluster#quarkusConfig()}.
+     */
+    public static Map<String, String> testData() {
+        return Map.of("quarkus.datasource.reactive.url", mysqlUrl(TEST_DATABASE),
+                "quarkus.datasource.jdbc.url", MARIADB_TEST_JDBC,
+                "sales.cassandra.keyspace", TEST_KEYSPACE);
+    }
+
     /** {@link #quarkusConfig()} for the local cluster: its Kafka and Cassandra, the single MariaDB. */
     public static Map<String, String> quarkusClusterConfig() {
         return LocalCluster.quarkusConfig();
@@ -126,6 +141,7 @@ public final class LocalServers {
                 starting.add(server);
             }
             starting.forEach(Server::awaitReady);
+            chosen(names).forEach(Server::provision);
         });
     }
 

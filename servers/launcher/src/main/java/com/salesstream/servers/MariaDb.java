@@ -6,19 +6,23 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The project's own MariaDB: Debian's {@code mariadbd} on its own port and data directory, never the machine's
- * server. Database {@code sales}, user {@code sales} (password {@code SALES_DB_PASSWORD}, default {@code sales}) and
- * a password-less {@code root} reachable over TCP on 127.0.0.1, for the tests that lock accounts and kill sessions.
+ * server. Database {@code sales}, the tests' own {@code sales_test}, user {@code sales} (password
+ * {@code SALES_DB_PASSWORD}, default {@code sales}) and a password-less {@code root} reachable over TCP on 127.0.0.1,
+ * for the tests that lock accounts and kill sessions.
  */
 final class MariaDb extends Server {
 
     static final int PORT = 3307;
     static final String DATABASE = "sales";
+    /** Where the tests write, so that they leave the developer's {@code sales} as they found it. */
+    static final String TEST_DATABASE = "sales_test";
     static final String USER = "sales";
     static final String PASSWORD = System.getenv().getOrDefault("SALES_DB_PASSWORD", "sales");
 
@@ -46,13 +50,13 @@ final class MariaDb extends Server {
             Commands.run(install, dir.resolve("install.log"));
         }
         // Run at every start, so a changed SALES_DB_PASSWORD applies. Written where only this project reads.
-        Path init = Files.writeString(dir.resolve("init.sql"), String.join("\n",
-                "CREATE DATABASE IF NOT EXISTS " + DATABASE + ";",
-                "CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + quoted(PASSWORD) + "';",
-                "ALTER USER '" + USER + "'@'%' IDENTIFIED BY '" + quoted(PASSWORD) + "';",
-                "GRANT ALL ON " + DATABASE + ".* TO '" + USER + "'@'%';",
-                "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';",
-                "GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;", ""));
+        List<String> statements = new ArrayList<>(List.of(
+                "CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + quoted(PASSWORD) + "'",
+                "ALTER USER '" + USER + "'@'%' IDENTIFIED BY '" + quoted(PASSWORD) + "'",
+                "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'",
+                "GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION"));
+        statements.addAll(databases());
+        Path init = Files.writeString(dir.resolve("init.sql"), String.join(";\n", statements) + ";\n");
         // --no-defaults: nothing of the machine's configuration (its port, socket and data directory) applies.
         List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults", "--datadir=" + data,
                 "--port=" + PORT, "--bind-address=127.0.0.1", "--skip-name-resolve",
@@ -62,6 +66,28 @@ final class MariaDb extends Server {
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci"));
         command.addAll(asUser());
         return command;
+    }
+
+    /** A server started by an older checkout may lack the tests' database: made at every start. */
+    @Override
+    void provision() {
+        try (Connection root = DriverManager.getConnection(jdbcUrl(""), "root", "");
+                Statement statement = root.createStatement()) {
+            for (String sql : databases()) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("mariadb: cannot create the databases as root on 127.0.0.1", e);
+        }
+    }
+
+    private static List<String> databases() {
+        List<String> statements = new ArrayList<>();
+        for (String database : List.of(DATABASE, TEST_DATABASE)) {
+            statements.add("CREATE DATABASE IF NOT EXISTS " + database);
+            statements.add("GRANT ALL ON " + database + ".* TO '" + USER + "'@'%'");
+        }
+        return statements;
     }
 
     @Override

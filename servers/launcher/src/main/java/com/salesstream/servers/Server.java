@@ -56,6 +56,10 @@ abstract class Server {
     /** True once a real client of this server gets an answer. */
     abstract boolean answers();
 
+    /** What a ready server is brought to at every start, whoever started it (nothing by default). */
+    void provision() {
+    }
+
     boolean ready() {
         return listening(addresses.get(0)) && answers();
     }
