@@ -1,26 +1,54 @@
 // Live dashboard: today's figures arrive by Server-Sent Events whenever a window is saved (EventSource reconnects
-// by itself after a restart); the pipeline's state comes from the service's own meters every few seconds. No
-// request of this page makes the service query MySQL.
+// by itself after a restart); the pipeline's state comes from the service's own meters every few seconds. Only the
+// day picker makes the service query MySQL, once per day chosen.
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const compact = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact' });
+const compact = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 });
 const count = new Intl.NumberFormat('en-US');
 const charts = {};
 
+// SVG, not canvas: crisp at any zoom, and its labels are elements a test can measure.
 function chart(id) {
   if (!charts[id]) {
-    charts[id] = echarts.init(document.getElementById(id));
+    charts[id] = echarts.init(document.getElementById(id), null, { renderer: 'svg' });
     window.addEventListener('resize', () => charts[id].resize());
   }
   return charts[id];
 }
 
+// Largest on top, its value at the end of each bar, and few axis labels that hide rather than overlap.
 function bars(id, rows, field) {
+  const sorted = [...rows].sort((one, other) => other[field] - one[field]);
   chart(id).setOption({
-    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
     tooltip: { valueFormatter: value => usd.format(value) },
-    xAxis: { type: 'value', axisLabel: { formatter: value => compact.format(value) } },
-    yAxis: { type: 'category', data: rows.map(row => row.name) },
-    series: [{ type: 'bar', data: rows.map(row => row[field]), itemStyle: { color: field === 'sales' ? '#3e7bfa' : '#2bb673' } }]
+    xAxis: { type: 'value', splitNumber: 3, axisLabel: { formatter: value => compact.format(value), hideOverlap: true } },
+    yAxis: { type: 'category', inverse: true, data: sorted.map(row => row.name), axisLabel: { hideOverlap: true } },
+    series: [{
+      type: 'bar', data: sorted.map(row => row[field]),
+      label: { show: true, position: 'right', formatter: bar => compact.format(bar.value) },
+      itemStyle: { color: field === 'sales' ? '#3e7bfa' : '#2bb673' }
+    }]
+  });
+}
+
+// On a time axis: a minute in which nothing was saved is a gap, not a neighbour of the next point.
+function perMinute(date, minutes) {
+  const points = [];
+  let previous;
+  for (const minute of minutes) {
+    const at = Date.parse(date + 'T' + minute.name + ':00Z');
+    if (previous !== undefined && at - previous > 60_000) {
+      points.push([previous + 60_000, null]);
+    }
+    points.push([at, minute.sales]);
+    previous = at;
+  }
+  chart('sales-per-minute').setOption({
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis', valueFormatter: value => value == null ? 'nothing saved' : usd.format(value) },
+    xAxis: { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },
+    yAxis: { type: 'value', splitNumber: 3, axisLabel: { formatter: value => compact.format(value), hideOverlap: true } },
+    series: [{ type: 'line', data: points, showSymbol: false, connectNulls: false, areaStyle: {} }]
   });
 }
 
@@ -34,13 +62,8 @@ function show(today) {
   bars('sales-by-platform', today.by_platform, 'sales');
   bars('profit-by-category', today.by_category, 'profit');
   bars('profit-by-platform', today.by_platform, 'profit');
-  chart('sales-per-minute').setOption({
-    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
-    tooltip: { trigger: 'axis', valueFormatter: value => usd.format(value) },
-    xAxis: { type: 'category', data: today.per_minute.map(minute => minute.name) },
-    yAxis: { type: 'value', axisLabel: { formatter: value => compact.format(value) } },
-    series: [{ type: 'line', data: today.per_minute.map(minute => minute.sales), areaStyle: {} }]
-  });
+  bars('top-products', today.top_products, 'sales');
+  perMinute(today.date, today.per_minute);
 }
 
 function setMoney(id, value) {
@@ -57,10 +80,28 @@ function listen() {
   source.onerror = () => { connection.textContent = 'reconnecting'; connection.classList.remove('live'); };
 }
 
+async function showDay(day) {
+  const response = await fetch('/api/sales/daily?from=' + day + '&to=' + day);
+  const days = response.ok ? await response.json() : [];
+  const totals = days[0] || { sales: 0, profit: 0, quantity: 0 };
+  setMoney('day-sales', totals.sales);
+  setMoney('day-profit', totals.profit);
+  document.getElementById('day-quantity').textContent = count.format(totals.quantity);
+}
+
+const STATUS = {
+  live: () => 'Live: orders flow and are counted',
+  delayed: status => 'Delayed' + (status.delay_seconds == null ? '' : ' by ' + count.format(status.delay_seconds) + ' s') + ': ' + status.reason,
+  stopped: status => 'Stopped: ' + status.reason
+};
+
 let previous;
 async function pipeline() {
+  const line = document.getElementById('pipeline-status');
   try {
     const state = await (await fetch('/api/pipeline')).json();
+    line.textContent = STATUS[state.status.state](state.status);
+    line.className = 'status ' + state.status.state;
     if (previous) {
       const seconds = (Date.parse(state.at) - Date.parse(previous.at)) / 1000;
       document.getElementById('orders-rate').textContent =
@@ -77,10 +118,12 @@ async function pipeline() {
       return item;
     }));
   } catch (e) {
-    document.getElementById('orders-rate').textContent = 'service unreachable';
+    line.textContent = 'Unreachable: the service does not answer';
+    line.className = 'status stopped';
   }
 }
 
+document.getElementById('day').addEventListener('change', event => { if (event.target.value) showDay(event.target.value); });
 listen();
 pipeline();
 setInterval(pipeline, 3000);

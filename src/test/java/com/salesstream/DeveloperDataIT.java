@@ -56,15 +56,20 @@ class DeveloperDataIT {
                 await().atMost(WITHIN).until(() -> FaultRun.total(stores, day) == quantity);
                 assertThat(stores.storedOrders(LocalServers.TEST_KEYSPACE, orders.get(0).orderId(), orders.size()))
                         .as("orders in the tests' keyspace").isEqualTo(orders.size());
+                service.stop(Duration.ofSeconds(30)); // its consumer leaves the group
             } finally {
-                LocalKafkaTopics.deleteTopicsAndGroup(admin, topic, group);
+                LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
                 stores.deleteAggregates(day);
                 stores.deleteOrders(LocalServers.TEST_KEYSPACE, orders.get(0).orderId(), orders.size());
             }
 
             assertThat(developersFigures(day)).as("the developer's sales database for the day").isEqualTo(developersBefore);
             assertThat(developersOrders(stores.cassandra(), orders)).as("the orders in the developer's keyspace").isZero();
-            assertThat(admin.listConsumerGroups().all().get()).extracting(ConsumerGroupListing::groupId).doesNotContain(group);
+            await().atMost(WITHIN).untilAsserted(() -> {
+                LocalKafkaTopics.deleteEmptyGroups(admin);
+                assertThat(admin.listConsumerGroups().all().get()).extracting(ConsumerGroupListing::groupId)
+                        .doesNotContain(group);
+            });
         }
     }
 

@@ -3,10 +3,15 @@ package com.salesstream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -26,6 +31,13 @@ import io.quarkus.test.kafka.InjectKafkaCompanion;
 public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
 
     static final int PARTITIONS = 4;
+    /** How long the test JVM's exit waits for the sessions of killed instances to end, to delete their groups. */
+    private static final Duration GROUPS_AT_EXIT = Duration.ofSeconds(20);
+    private static final Set<String> LEFT_GROUPS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(LocalKafkaTopics::deleteLeftGroups, "delete-test-groups"));
+    }
 
     private KafkaCompanion companion;
     private String topic;
@@ -59,15 +71,64 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
     }
 
     /**
-     * The test's topics and consumer group gone from the broker. A group some member still holds (a killed
-     * instance's, until its session times out) is left to Kafka's offsets retention, with a line saying so.
+     * The test's topics and consumer groups gone from the broker. A group a member still holds (a killed instance's,
+     * until its session times out) is deleted when the test JVM exits, after at most {@link #GROUPS_AT_EXIT}.
      */
-    public static void deleteTopicsAndGroup(Admin admin, String topic, String group) throws InterruptedException {
+    public static void deleteTopicsAndGroups(Admin admin, String topic, List<String> groups) throws InterruptedException {
         admin.deleteTopics(List.of(topic, topic + ".dlq"));
-        try {
-            admin.deleteConsumerGroups(List.of(group)).all().get();
-        } catch (ExecutionException e) {
-            System.out.printf("[cleanup] consumer group %s left to Kafka's retention: %s%n", group, e.getCause());
+        LEFT_GROUPS.addAll(groups);
+        deleteEmptyGroups(admin);
+    }
+
+    /** Deletes the groups left that no member holds any more; keeps the others. */
+    static synchronized void deleteEmptyGroups(Admin admin) throws InterruptedException {
+        if (LEFT_GROUPS.isEmpty()) {
+            return;
+        }
+        for (var deletion : admin.deleteConsumerGroups(List.copyOf(LEFT_GROUPS)).deletedGroups().entrySet()) {
+            try {
+                deletion.getValue().get();
+                LEFT_GROUPS.remove(deletion.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupNotEmptyException)) {
+                    LEFT_GROUPS.remove(deletion.getKey()); // gone already, or never made
+                }
+            }
+        }
+    }
+
+    /** The KafkaCompanion's own groups whose offsets are all on this test's topics. */
+    private List<String> companionGroups(Admin admin) throws Exception {
+        List<String> groups = new ArrayList<>();
+        for (ConsumerGroupListing listing : admin.listConsumerGroups().all().get()) {
+            if (listing.groupId().startsWith("companion-")) {
+                var offsets = admin.listConsumerGroupOffsets(listing.groupId()).partitionsToOffsetAndMetadata().get();
+                if (!offsets.isEmpty() && offsets.keySet().stream().allMatch(partition -> partition.topic().startsWith(topic))) {
+                    groups.add(listing.groupId());
+                }
+            }
+        }
+        return groups;
+    }
+
+    private static void deleteLeftGroups() {
+        if (LEFT_GROUPS.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + GROUPS_AT_EXIT.toNanos();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
+            while (true) {
+                deleteEmptyGroups(admin);
+                if (LEFT_GROUPS.isEmpty() || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(1_000);
+            }
+        } catch (Exception e) {
+            // The JVM is exiting: what is left goes with Kafka's offsets retention.
+        }
+        if (!LEFT_GROUPS.isEmpty()) {
+            System.out.printf("[cleanup] consumer groups left to Kafka's retention: %s%n", LEFT_GROUPS);
         }
     }
 
@@ -75,9 +136,11 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (companion != null) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
-                deleteTopicsAndGroup(admin, topic, group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                List<String> groups = new ArrayList<>(companionGroups(admin));
+                groups.add(group);
+                deleteTopicsAndGroups(admin, topic, groups);
+            } catch (Exception e) {
+                System.out.printf("[cleanup] topic %s and its groups not deleted: %s%n", topic, e);
             }
             companion.close();
         }

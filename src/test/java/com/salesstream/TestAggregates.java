@@ -24,7 +24,7 @@ public final class TestAggregates {
             new String[] { "daily_sales", "order_date" },
             new String[] { "daily_platform_category_sales", "order_date, platform_id, category_id" },
             new String[] { "daily_product_sales", "order_date, product_id" },
-            new String[] { "minute_sales", "order_date, DATE_FORMAT(processed_at, '%Y-%m-%d %H:%i:00')" });
+            new String[] { "minute_sales", "order_date, DATE_FORMAT(window_start, '%Y-%m-%d %H:%i:00')" });
     /** Deletes every row of the day (its one parameter). */
     private static final List<String> DELETE_DAY = deleteDay();
     /** Rebuilds the day's rollups (each statement's one parameter) from its facts. */

@@ -7,10 +7,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** The pipeline's counters at one moment and each health check's status, for the dashboard's live state. */
+/**
+ * The pipeline's state in one line ({@link PipelineStatus}), its counters at one moment and each health check's
+ * status, for the dashboard's live state.
+ */
 @RegisterForReflection
 public record PipelineState(
         Instant at,
+        PipelineStatus status,
         @JsonProperty("orders_consumed") double ordersConsumed,
         @JsonProperty("orders_produced") double ordersProduced,
         @JsonProperty("dead_letters") double deadLetters,

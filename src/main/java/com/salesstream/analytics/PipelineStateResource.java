@@ -2,6 +2,7 @@ package com.salesstream.analytics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,6 +13,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.salesstream.SalesConfig;
+import com.salesstream.analytics.PipelineStatus.Check;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,24 +34,41 @@ public class PipelineStateResource {
     static final Duration CHECKS_REFRESH = Duration.ofSeconds(5);
 
     private final MeterRegistry registry;
-    private final Uni<Map<String, String>> checks;
+    private final TodayFigures today;
+    private final Duration window;
+    private final Uni<List<Check>> checks;
 
-    PipelineStateResource(MeterRegistry registry, SmallRyeHealthReporter health) {
+    PipelineStateResource(MeterRegistry registry, SmallRyeHealthReporter health, TodayFigures today, SalesConfig config) {
         this.registry = registry;
-        this.checks = Uni.createFrom().deferred(health::getHealthAsync).map(report -> {
-            Map<String, String> statuses = new TreeMap<>();
-            report.getPayload().getJsonArray("checks").getValuesAs(JsonObject.class)
-                    .forEach(check -> statuses.put(check.getString("name"), check.getString("status")));
-            return statuses;
-        }).memoize().atLeast(CHECKS_REFRESH);
+        this.today = today;
+        this.window = config.pipeline().window();
+        this.checks = Uni.createFrom().deferred(health::getHealthAsync)
+                .map(report -> report.getPayload().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                        .map(check -> new Check(check.getString("name"), "UP".equals(check.getString("status")),
+                                reason(check)))
+                        .toList())
+                .memoize().atLeast(CHECKS_REFRESH);
     }
 
     @GET
-    @Operation(summary = "Orders consumed and produced, dead letters, consumer lag, and every health check")
+    @Operation(summary = "The pipeline in one line (live, delayed, stopped, and why), orders consumed and produced, "
+            + "dead letters, consumer lag, and every health check")
     public Uni<PipelineState> state() {
-        return checks.map(statuses -> new PipelineState(Instant.now(), count("sales.orders.consumed"),
-                count("sales.orders.produced"), count("sales.orders.dead.lettered"),
-                gauge("kafka.consumer.fetch.manager.records.lag.max"), statuses));
+        return checks.map(list -> {
+            Instant now = Instant.now();
+            double lag = gauge("kafka.consumer.fetch.manager.records.lag.max");
+            Map<String, String> statuses = new TreeMap<>();
+            list.forEach(check -> statuses.put(check.name(), check.up() ? "UP" : "DOWN"));
+            return new PipelineState(now, PipelineStatus.of(list, lag, today.lastSaved(), now, window),
+                    count("sales.orders.consumed"), count("sales.orders.produced"), count("sales.orders.dead.lettered"),
+                    lag, statuses);
+        });
+    }
+
+    /** What a down check of ours reported (its "reason" data); null for the others. */
+    private static String reason(JsonObject check) {
+        JsonObject data = check.getJsonObject("data");
+        return data != null && data.containsKey("reason") ? data.getString("reason") : null;
     }
 
     private double count(String name) {

@@ -48,8 +48,8 @@ class SalesQueries {
             + "s.total_sales, s.total_profit, s.total_quantity FROM daily_product_sales s "
             + "LEFT JOIN dim_product d ON d.product_id = s.product_id WHERE s.order_date = ? "
             + "ORDER BY s.total_sales DESC, s.product_id LIMIT " + TOP_PRODUCTS;
-    private static final String PER_MINUTE = SELECT + "DATE_FORMAT(saved_minute, '%H:%i'), total_sales, total_profit, "
-            + "total_quantity FROM minute_sales WHERE order_date = ? ORDER BY saved_minute";
+    private static final String PER_MINUTE = SELECT + "DATE_FORMAT(window_minute, '%H:%i'), total_sales, total_profit, "
+            + "total_quantity FROM minute_sales WHERE order_date = ? ORDER BY window_minute";
     private static final String DAILY = SELECT + "order_date, total_sales, total_profit, total_quantity FROM daily_sales "
             + "WHERE order_date BETWEEN ? AND ? ORDER BY order_date";
 

@@ -1,6 +1,7 @@
 package com.salesstream.analytics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -79,6 +80,12 @@ public class TodayFigures {
     void saved(@ObservesAsync WindowSaved saved) {
         lastSaved = saved.at();
         requests.onNext(System.nanoTime());
+    }
+
+    /** When this instance last saved a window; null before its first. */
+    public Instant lastSaved() {
+        LocalDateTime saved = lastSaved;
+        return saved == null ? null : saved.toInstant(ZoneOffset.UTC);
     }
 
     /** The figures as last computed, as JSON (computed now if none were yet). */

@@ -30,8 +30,8 @@ class AggregateStore {
 
     private static final Logger LOG = Logger.getLogger(AggregateStore.class);
 
-    private static final String INSERT = "INSERT INTO aggregated_sales (processed_at, order_date, platform_id, "
-            + "product_id, category_id, total_quantity, total_sales, total_profit) VALUES ";
+    private static final String INSERT = "INSERT INTO aggregated_sales (processed_at, window_start, order_date, "
+            + "platform_id, product_id, category_id, total_quantity, total_sales, total_profit) VALUES ";
 
     private final Pool mysql;
     private final StoredOffsets offsets;
@@ -73,7 +73,7 @@ class AggregateStore {
         }
         List<Sale> sales = WindowTotals.sales(partitions);
         LocalDateTime processedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-        return mysql.withTransaction(connection -> insert(connection, sales, processedAt)
+        return mysql.withTransaction(connection -> insert(connection, sales, processedAt, window.startedAt())
                         .chain(() -> offsets.move(connection, moves)))
                 .map(committed -> {
                     partitions.forEach(assignments::saved);
@@ -83,17 +83,18 @@ class AggregateStore {
     }
 
     /** The window's facts, each with its money, then the rollups; on the transaction's connection. */
-    private static Uni<Void> insert(SqlConnection connection, List<Sale> sales, LocalDateTime processedAt) {
+    private static Uni<Void> insert(SqlConnection connection, List<Sale> sales, LocalDateTime processedAt,
+            LocalDateTime windowStart) {
         List<List<Object>> rows = new ArrayList<>(sales.size());
         for (Sale sale : sales) {
             AggregateKey key = sale.key();
-            rows.add(List.of(processedAt, key.orderDate(), key.platformId(), key.product().id(),
+            rows.add(List.of(processedAt, windowStart, key.orderDate(), key.platformId(), key.product().id(),
                     key.product().categoryId(), sale.quantity(), sale.sales(), sale.profit()));
         }
         if (rows.size() > MultiRowInserts.ROWS_PER_STATEMENT) {
             LOG.debugf("Saving %d aggregate rows in statements of %d", rows.size(), MultiRowInserts.ROWS_PER_STATEMENT);
         }
         return MultiRowInserts.run(connection, INSERT, "", rows)
-                .chain(() -> SalesRollups.add(connection, sales, processedAt));
+                .chain(() -> SalesRollups.add(connection, sales, windowStart));
     }
 }

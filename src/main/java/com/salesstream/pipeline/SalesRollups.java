@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * The rollups the API and the dashboard read (migration V3), added to in the window's own transaction: per day; per
- * day, platform and category; per day and product; per order date and the minute the window was saved. A figure
+ * day, platform and category; per day and product; per order date and the minute the window started. A figure
  * then costs a few rows whatever the number of instances, the hour or the history. Rows go in primary-key order, so
  * the saves of several instances lock shared rows in one order.
  */
@@ -41,16 +41,16 @@ final class SalesRollups {
     private SalesRollups() {
     }
 
-    /** Adds the window's sales, saved at {@code savedAt}, to every rollup. */
-    static Uni<Void> add(SqlConnection connection, List<Sale> sales, LocalDateTime savedAt) {
-        LocalDateTime minute = savedAt.truncatedTo(ChronoUnit.MINUTES);
+    /** Adds the sales of the window started at {@code windowStart} to every rollup. */
+    static Uni<Void> add(SqlConnection connection, List<Sale> sales, LocalDateTime windowStart) {
+        LocalDateTime minute = windowStart.truncatedTo(ChronoUnit.MINUTES);
         return upsert(connection, "daily_sales (order_date", sales, sale -> List.of(sale.key().orderDate()))
                 .chain(() -> upsert(connection, "daily_platform_category_sales (order_date, platform_id, category_id",
                         sales, sale -> List.of(sale.key().orderDate(), sale.key().platformId(),
                                 sale.key().product().categoryId())))
                 .chain(() -> upsert(connection, "daily_product_sales (order_date, product_id", sales,
                         sale -> List.of(sale.key().orderDate(), sale.key().product().id())))
-                .chain(() -> upsert(connection, "minute_sales (order_date, saved_minute", sales,
+                .chain(() -> upsert(connection, "minute_sales (order_date, window_minute", sales,
                         sale -> List.of(sale.key().orderDate(), minute)));
     }
 

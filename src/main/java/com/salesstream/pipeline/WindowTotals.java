@@ -1,5 +1,8 @@
 package com.salesstream.pipeline;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -7,10 +10,16 @@ import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
 
-/** Everything one processing window read, partition by partition. */
+/** Everything one processing window read, partition by partition, and when it started. */
 final class WindowTotals {
 
     private final Map<TopicPartition, PartitionTotals> partitions = new HashMap<>();
+    /** UTC: today's per-minute chart shows each window at its start, whatever it lasted or when it was saved. */
+    private final LocalDateTime startedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+
+    LocalDateTime startedAt() {
+        return startedAt;
+    }
 
     /** Adds a batch; a partition re-assigned in between restarts from its stored offset, so older totals go. */
     WindowTotals add(List<PartitionTotals> batch) {

@@ -30,9 +30,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-import com.salesstream.TestAggregates;
 import com.salesstream.LocalKafkaTopics;
 import com.salesstream.NoGeneratorProfile;
+import com.salesstream.TestAggregates;
+import com.salesstream.TestCatalog;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
@@ -48,7 +49,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The dashboard in Debian's Chromium (driven through its own ChromeDriver; nothing is downloaded): it shows what the
- * API says, and new orders reach it by push, without a reload, within the window and two seconds.
+ * API says, and new orders reach it by push, without a reload, within the window and two seconds; at desk and phone
+ * width no two labels of a chart overlap; a day chosen in the picker shows that day's totals.
  */
 @QuarkusTest
 @TestProfile(NoGeneratorProfile.class)
@@ -116,12 +118,61 @@ class DashboardQuarkusTest {
                 (System.nanoTime() - produced) / 1_000_000, window);
         assertThat(browser.executeScript("return window.marker;")).as("no reload").isEqualTo(marker);
         assertThat(shown("total-sales")).isEqualByComparingTo(api("total_sales"));
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(browser.findElement(By.id("pipeline-status")).getText())
+                .startsWith("Live"));
+        assertThat(overlappingLabels()).as("labels that overlap at 1280 px").isEmpty();
         screenshot("dashboard.png");
 
         browser.manage().window().setSize(new Dimension(390, 844));
         assertThat(browser.findElement(By.id("total-sales")).getText()).as("readable at phone width").isNotBlank();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(overlappingLabels())
+                .as("labels that overlap at 390 px").isEmpty());
         screenshot("dashboard-phone.png");
         TestAggregates.deleteSavedSince(mysql, LocalDate.now(ZoneOffset.UTC), started);
+    }
+
+    @Test
+    void aDayChosenInThePickerShowsThatDaysTotals() {
+        LocalDate day = TestOrders.Suite.DASHBOARD.randomDay();
+        List<Order> orders = TestOrders.onDay(day, TestOrders.Suite.DASHBOARD.firstId(), 200);
+        BigDecimal[] expected = TestCatalog.figures(orders).get("total");
+        LocalKafkaTopics.produce(companion, topic, codec, orders);
+        await().atMost(WITHIN).until(() -> given().queryParam("from", day.toString()).queryParam("to", day.toString())
+                .get("/api/sales/daily").then().statusCode(200).extract().jsonPath().getList("").size() == 1);
+        try {
+            browser.get(page.toString());
+            browser.executeScript("const picker = document.getElementById('day'); picker.value = arguments[0];"
+                    + "picker.dispatchEvent(new Event('change'));", day.toString());
+
+            await().atMost(WITHIN).until(() -> shown("day-sales") != null);
+            assertThat(shown("day-sales")).isEqualByComparingTo(expected[0]);
+            assertThat(shown("day-profit")).isEqualByComparingTo(expected[1]);
+            assertThat(browser.findElement(By.id("day-quantity")).getText().replace(",", ""))
+                    .isEqualTo(Long.toString(orders.stream().mapToLong(Order::quantity).sum()));
+        } finally {
+            TestAggregates.deleteDay(mysql, day);
+        }
+    }
+
+    /** Pairs of text labels within one chart whose boxes intersect, as "chart: 'a' / 'b'". */
+    @SuppressWarnings("unchecked")
+    private List<String> overlappingLabels() {
+        return (List<String>) browser.executeScript("""
+                const overlaps = [];
+                for (const plot of document.querySelectorAll('.plot')) {
+                  const boxes = [...plot.querySelectorAll('svg text')].filter(text => text.textContent.trim())
+                      .map(text => ({ text: text.textContent, box: text.getBoundingClientRect() }))
+                      .filter(label => label.box.width > 0 && label.box.height > 0);
+                  for (let i = 0; i < boxes.length; i++) {
+                    for (let j = i + 1; j < boxes.length; j++) {
+                      const a = boxes[i].box, b = boxes[j].box;
+                      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+                        overlaps.push(plot.id + ": '" + boxes[i].text + "' / '" + boxes[j].text + "'");
+                      }
+                    }
+                  }
+                }
+                return overlaps;""");
     }
 
     private BigDecimal shown(String id) {

@@ -9,6 +9,9 @@ import jakarta.json.Json;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesstream.TestConfig;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
@@ -32,10 +35,13 @@ class PipelineStateResourceTest {
     @Test
     void manyCallersWithinTheRefreshRunTheChecksOnce() {
         CountingReporter health = new CountingReporter();
-        PipelineStateResource resource = new PipelineStateResource(new SimpleMeterRegistry(), health);
+        PipelineStateResource resource = new PipelineStateResource(new SimpleMeterRegistry(), health,
+                new TodayFigures(null, new ObjectMapper(), TestConfig.defaults()), TestConfig.defaults());
 
         for (int call = 0; call < 100; call++) {
-            assertThat(resource.state().await().atMost(Duration.ofSeconds(5)).health()).containsEntry("MySQL", "UP");
+            PipelineState state = resource.state().await().atMost(Duration.ofSeconds(5));
+            assertThat(state.health()).containsEntry("MySQL", "UP");
+            assertThat(state.status().state()).isEqualTo("live");
         }
 
         assertThat(health.runs).hasValue(1);

@@ -99,22 +99,23 @@ public final class ApiBenchmark {
         try (Connection mysql = DriverManager.getConnection(LocalServers.jdbcUrl(DATABASE)
                 + "?rewriteBatchedStatements=true", LocalServers.DB_USER, LocalServers.DB_PASSWORD);
                 PreparedStatement insert = mysql.prepareStatement("INSERT INTO aggregated_sales (processed_at, "
-                        + "order_date, platform_id, product_id, category_id, total_quantity, total_sales, total_profit) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "window_start, order_date, platform_id, product_id, category_id, total_quantity, total_sales, "
+                        + "total_profit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int minute = 0; minute < 1_440; minute++) {
                 for (int row = 0; row < 80 * INSTANCES; row++) {
                     int platform = 1 + row % 4;
                     int product = 1 + row / 4 % 20;
                     CatalogSnapshot.Product priced = TestCatalog.priced(product);
                     long quantity = 1 + (minute + platform * product) % 7;
-                    insert.setObject(1, today.atStartOfDay().plusMinutes(minute));
-                    insert.setObject(2, today);
-                    insert.setInt(3, platform);
-                    insert.setInt(4, product);
-                    insert.setInt(5, priced.categoryId());
-                    insert.setLong(6, quantity);
-                    insert.setBigDecimal(7, priced.unitPrice().multiply(BigDecimal.valueOf(quantity)));
-                    insert.setBigDecimal(8, priced.unitProfit().multiply(BigDecimal.valueOf(quantity)));
+                    insert.setObject(1, today.atStartOfDay().plusMinutes(minute + 1));
+                    insert.setObject(2, today.atStartOfDay().plusMinutes(minute));
+                    insert.setObject(3, today);
+                    insert.setInt(4, platform);
+                    insert.setInt(5, product);
+                    insert.setInt(6, priced.categoryId());
+                    insert.setLong(7, quantity);
+                    insert.setBigDecimal(8, priced.unitPrice().multiply(BigDecimal.valueOf(quantity)));
+                    insert.setBigDecimal(9, priced.unitProfit().multiply(BigDecimal.valueOf(quantity)));
                     insert.addBatch();
                     rows++;
                 }

@@ -100,7 +100,7 @@ class ClusterIT {
             }
         }
         CLUSTER.start();
-        LocalKafkaTopics.deleteTopicsAndGroup(admin, topic, group);
+        LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
         admin.close();
         stores.deleteAggregates(day);
         stores.cassandra().execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace)

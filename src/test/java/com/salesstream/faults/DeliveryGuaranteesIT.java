@@ -62,7 +62,7 @@ class DeliveryGuaranteesIT {
     @AfterEach
     void cleanUp() throws Exception {
         SERVERS.start();
-        LocalKafkaTopics.deleteTopicsAndGroup(admin, topic, group);
+        LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
         admin.close();
         stores.deleteAggregates(day);
         if (orders != null) {

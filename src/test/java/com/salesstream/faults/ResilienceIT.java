@@ -88,7 +88,7 @@ class ResilienceIT {
     @AfterEach
     void cleanUp() throws Exception {
         account.close();
-        LocalKafkaTopics.deleteTopicsAndGroup(admin, topic, group);
+        LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
         admin.close();
         stores.deleteAggregates(day);
         for (List<Order> orders : written) {
