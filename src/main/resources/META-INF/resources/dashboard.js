@@ -47,7 +47,8 @@ function perMinute(date, minutes) {
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', valueFormatter: value => value == null ? 'nothing saved' : usd.format(value) },
     xAxis: { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },
-    yAxis: { type: 'value', splitNumber: 3, axisLabel: { formatter: value => compact.format(value), hideOverlap: true } },
+    // No "$0": it would sit on the first time label in the corner.
+    yAxis: { type: 'value', splitNumber: 3, axisLabel: { formatter: value => compact.format(value), hideOverlap: true, showMinLabel: false } },
     series: [{ type: 'line', data: points, showSymbol: false, connectNulls: false, areaStyle: {} }]
   });
 }

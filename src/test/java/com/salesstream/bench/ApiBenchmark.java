@@ -43,6 +43,7 @@ public final class ApiBenchmark {
     private static final int SSE_CLIENTS = 100;
     /** Each window is stored once per instance, as 12 replicas would. */
     private static final int INSTANCES = 12;
+    private static final Duration WINDOW = Duration.ofSeconds(5);
     /** What V2 ran, over the facts joined with today's catalog: today's four queries and a year of /daily. */
     private static final String V2_FIGURES = "SUM(a.total_quantity * d.cost_price * (1 + c.profit_margin)), "
             + "SUM(a.total_quantity * d.cost_price * c.profit_margin), SUM(a.total_quantity) FROM aggregated_sales a "
@@ -69,7 +70,7 @@ public final class ApiBenchmark {
                 "sales.topic", "sales_orders_api_bench_" + System.currentTimeMillis(),
                 "sales.pipeline.group-id", "api-bench", "sales.generator.enabled", "false",
                 // Today's figures are computed again every window period: the stored day shows up within 5 s.
-                "sales.pipeline.window", "5s");
+                "sales.pipeline.window", WINDOW.toSeconds() + "s");
         try (ServiceProcess service = ServiceProcess.start("api-bench", config)) {
             awaitReady(service);
             int rows = storeADayOfWindows();
@@ -138,6 +139,12 @@ public final class ApiBenchmark {
                 HTTP.send(HttpRequest.newBuilder(daily).build(), HttpResponse.BodyHandlers.discarding());
             }
             System.out.printf("rows read per 366-day /daily (rollups): %,d%n", (handlerReads(mysql, "GLOBAL") - before) / 100);
+            // Idle, the service reads only today's figures, once per window period (WINDOW here).
+            before = handlerReads(mysql, "GLOBAL");
+            Thread.sleep(PHASE.toMillis());
+            System.out.printf("rows read per computation of today's figures (rollups, idle %d s / %d s windows): %,d%n",
+                    PHASE.toSeconds(), WINDOW.toSeconds(),
+                    (handlerReads(mysql, "GLOBAL") - before) / (PHASE.toSeconds() / WINDOW.toSeconds()));
             long[] v2Today = v2Reads(mysql, V2_TODAY, today);
             System.out.printf("rows read by V2's today (4 grouped joins over the facts): %,d, in %d ms%n", v2Today[0],
                     v2Today[1]);
