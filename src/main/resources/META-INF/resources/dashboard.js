@@ -15,13 +15,15 @@ function chart(id) {
   return charts[id];
 }
 
-// Largest on top, its value at the end of each bar, and few axis labels that hide rather than overlap.
+// Largest on top and its value at the end of each bar, so the value axis needs no labels (they ran together on
+// narrow charts). No animation: a live page that moves on every window is noise.
 function bars(id, rows, field) {
   const sorted = [...rows].sort((one, other) => other[field] - one[field]);
   chart(id).setOption({
+    animation: false,
     grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
     tooltip: { valueFormatter: value => usd.format(value) },
-    xAxis: { type: 'value', splitNumber: 3, axisLabel: { formatter: value => compact.format(value), hideOverlap: true } },
+    xAxis: { type: 'value', splitNumber: 3, axisLabel: { show: false } },
     yAxis: { type: 'category', inverse: true, data: sorted.map(row => row.name), axisLabel: { hideOverlap: true } },
     series: [{
       type: 'bar', data: sorted.map(row => row[field]),
@@ -44,6 +46,7 @@ function perMinute(date, minutes) {
     previous = at;
   }
   chart('sales-per-minute').setOption({
+    animation: false,
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', valueFormatter: value => value == null ? 'nothing saved' : usd.format(value) },
     xAxis: { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },

@@ -120,14 +120,15 @@ class DashboardQuarkusTest {
         assertThat(shown("total-sales")).isEqualByComparingTo(api("total_sales"));
         await().atMost(WITHIN).untilAsserted(() -> assertThat(browser.findElement(By.id("pipeline-status")).getText())
                 .startsWith("Live"));
-        assertThat(overlappingLabels()).as("labels that overlap at 1280 px").isEmpty();
         screenshot("dashboard.png");
+        assertThat(overlappingLabels()).as("labels that overlap at 1280 px").isEmpty();
 
         browser.manage().window().setSize(new Dimension(390, 844));
         assertThat(browser.findElement(By.id("total-sales")).getText()).as("readable at phone width").isNotBlank();
+        browser.findElement(By.id("total-sales")); // the resize is applied
+        screenshot("dashboard-phone.png");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(overlappingLabels())
                 .as("labels that overlap at 390 px").isEmpty());
-        screenshot("dashboard-phone.png");
         TestAggregates.deleteSavedSince(mysql, LocalDate.now(ZoneOffset.UTC), started);
     }
 
