@@ -138,8 +138,11 @@ class DashboardQuarkusTest {
         List<Order> orders = TestOrders.onDay(day, TestOrders.Suite.DASHBOARD.firstId(), 200);
         BigDecimal[] expected = TestCatalog.figures(orders).get("total");
         LocalKafkaTopics.produce(companion, topic, codec, orders);
-        await().atMost(WITHIN).until(() -> given().queryParam("from", day.toString()).queryParam("to", day.toString())
-                .get("/api/sales/daily").then().statusCode(200).extract().jsonPath().getList("").size() == 1);
+        await().atMost(WITHIN).until(() -> {
+            List<Object> days = given().queryParam("from", day.toString()).queryParam("to", day.toString())
+                    .get("/api/sales/daily").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getList("sales");
+            return days.size() == 1 && new BigDecimal(days.get(0).toString()).compareTo(expected[0]) == 0;
+        });
         try {
             browser.get(page.toString());
             browser.executeScript("const picker = document.getElementById('day'); picker.value = arguments[0];"
