@@ -27,6 +27,7 @@ import com.salesstream.support.FaultRun;
 import com.salesstream.support.LocalStores;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.support.TestTopics;
 
 /**
  * {@code ./mvnw verify} leaves the developer's data as it found it: a service started the way every test starts one
@@ -58,18 +59,15 @@ class DeveloperDataIT {
                         .as("orders in the tests' keyspace").isEqualTo(orders.size());
                 service.stop(Duration.ofSeconds(30)); // its consumer leaves the group
             } finally {
-                LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
+                TestTopics.delete(LocalServers.KAFKA, topic, List.of(group));
                 stores.deleteAggregates(day);
                 stores.deleteOrders(LocalServers.TEST_KEYSPACE, orders.get(0).orderId(), orders.size());
             }
 
             assertThat(developersFigures(day)).as("the developer's sales database for the day").isEqualTo(developersBefore);
             assertThat(developersOrders(stores.cassandra(), orders)).as("the orders in the developer's keyspace").isZero();
-            await().atMost(WITHIN).untilAsserted(() -> {
-                LocalKafkaTopics.deleteEmptyGroups(admin);
-                assertThat(admin.listConsumerGroups().all().get()).extracting(ConsumerGroupListing::groupId)
-                        .doesNotContain(group);
-            });
+            await().atMost(WITHIN).until(() -> TestTopics.deleteHeld() == 0);
+            assertThat(admin.listConsumerGroups().all().get()).extracting(ConsumerGroupListing::groupId).doesNotContain(group);
         }
     }
 

@@ -4,14 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.ArrayList;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
-import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -19,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.salesstream.order.Order;
 import com.salesstream.order.OrderCodec;
 import com.salesstream.servers.LocalServers;
+import com.salesstream.support.TestTopics;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -31,13 +28,6 @@ import io.quarkus.test.kafka.InjectKafkaCompanion;
 public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
 
     static final int PARTITIONS = 4;
-    /** How long the test JVM's exit waits for the sessions of killed instances to end, to delete their groups. */
-    private static final Duration GROUPS_AT_EXIT = Duration.ofSeconds(20);
-    private static final Set<String> LEFT_GROUPS = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(LocalKafkaTopics::deleteLeftGroups, "delete-test-groups"));
-    }
 
     private KafkaCompanion companion;
     private String topic;
@@ -70,33 +60,6 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
                 .awaitCompletion(Duration.ofSeconds(60));
     }
 
-    /**
-     * The test's topics and consumer groups gone from the broker. A group a member still holds (a killed instance's,
-     * until its session times out) is deleted when the test JVM exits, after at most {@link #GROUPS_AT_EXIT}.
-     */
-    public static void deleteTopicsAndGroups(Admin admin, String topic, List<String> groups) throws InterruptedException {
-        admin.deleteTopics(List.of(topic, topic + ".dlq"));
-        LEFT_GROUPS.addAll(groups);
-        deleteEmptyGroups(admin);
-    }
-
-    /** Deletes the groups left that no member holds any more; keeps the others. */
-    static synchronized void deleteEmptyGroups(Admin admin) throws InterruptedException {
-        if (LEFT_GROUPS.isEmpty()) {
-            return;
-        }
-        for (var deletion : admin.deleteConsumerGroups(List.copyOf(LEFT_GROUPS)).deletedGroups().entrySet()) {
-            try {
-                deletion.getValue().get();
-                LEFT_GROUPS.remove(deletion.getKey());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof GroupNotEmptyException)) {
-                    LEFT_GROUPS.remove(deletion.getKey()); // gone already, or never made
-                }
-            }
-        }
-    }
-
     /** The KafkaCompanion's own groups whose offsets are all on this test's topics. */
     private List<String> companionGroups(Admin admin) throws Exception {
         List<String> groups = new ArrayList<>();
@@ -111,37 +74,16 @@ public class LocalKafkaTopics implements QuarkusTestResourceLifecycleManager {
         return groups;
     }
 
-    private static void deleteLeftGroups() {
-        if (LEFT_GROUPS.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + GROUPS_AT_EXIT.toNanos();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
-            while (true) {
-                deleteEmptyGroups(admin);
-                if (LEFT_GROUPS.isEmpty() || System.nanoTime() > deadline) {
-                    break;
-                }
-                Thread.sleep(1_000);
-            }
-        } catch (Exception e) {
-            // The JVM is exiting: what is left goes with Kafka's offsets retention.
-        }
-        if (!LEFT_GROUPS.isEmpty()) {
-            System.out.printf("[cleanup] consumer groups left to Kafka's retention: %s%n", LEFT_GROUPS);
-        }
-    }
-
     @Override
     public void stop() {
         if (companion != null) {
+            List<String> groups = new ArrayList<>(List.of(group));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalServers.KAFKA))) {
-                List<String> groups = new ArrayList<>(companionGroups(admin));
-                groups.add(group);
-                deleteTopicsAndGroups(admin, topic, groups);
+                groups.addAll(companionGroups(admin));
             } catch (Exception e) {
-                System.out.printf("[cleanup] topic %s and its groups not deleted: %s%n", topic, e);
+                System.out.printf("[cleanup] the companion's groups not listed: %s%n", e);
             }
+            TestTopics.delete(LocalServers.KAFKA, topic, groups);
             companion.close();
         }
     }

@@ -28,7 +28,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import com.salesstream.LocalKafkaTopics;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.servers.LocalCluster;
@@ -38,6 +37,7 @@ import com.salesstream.support.LocalStores;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.PauseWatch;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.support.TestTopics;
 
 /**
  * The pipeline's promises on a real cluster (three Kafka brokers at replication 3 and min ISR 2, three Cassandra nodes
@@ -100,7 +100,7 @@ class ClusterIT {
             }
         }
         CLUSTER.start();
-        LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
+        TestTopics.delete(LocalCluster.KAFKA, topic, List.of(group));
         admin.close();
         stores.deleteAggregates(day);
         stores.cassandra().execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace)

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.salesstream.LocalKafkaTopics;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
 import com.salesstream.support.FaultRun;
 import com.salesstream.support.LocalStores;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.support.TestTopics;
 import com.salesstream.servers.LocalServers;
 
 /**
@@ -62,7 +62,7 @@ class DeliveryGuaranteesIT {
     @AfterEach
     void cleanUp() throws Exception {
         SERVERS.start();
-        LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
+        TestTopics.delete(LocalServers.KAFKA, topic, List.of(group));
         admin.close();
         stores.deleteAggregates(day);
         if (orders != null) {

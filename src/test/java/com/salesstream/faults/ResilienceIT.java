@@ -32,7 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.salesstream.LocalKafkaTopics;
 import com.salesstream.TestConfig;
 import com.salesstream.TestOrders;
 import com.salesstream.order.Order;
@@ -44,6 +43,7 @@ import com.salesstream.support.LocalStores;
 import com.salesstream.support.MysqlAccounts;
 import com.salesstream.support.OrderFeed;
 import com.salesstream.support.ServiceProcess;
+import com.salesstream.support.TestTopics;
 import com.salesstream.servers.LocalServers;
 
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -88,7 +88,7 @@ class ResilienceIT {
     @AfterEach
     void cleanUp() throws Exception {
         account.close();
-        LocalKafkaTopics.deleteTopicsAndGroups(admin, topic, List.of(group));
+        TestTopics.delete(LocalServers.KAFKA, topic, List.of(group));
         admin.close();
         stores.deleteAggregates(day);
         for (List<Order> orders : written) {
