@@ -31,7 +31,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import com.salesstream.LocalKafkaTopics;
-import com.salesstream.NoGeneratorProfile;
+import com.salesstream.SecuredProfile;
 import com.salesstream.TestAggregates;
 import com.salesstream.TestCatalog;
 import com.salesstream.TestOrders;
@@ -44,16 +44,18 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.restassured.specification.RequestSpecification;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The dashboard in Debian's Chromium (driven through its own ChromeDriver; nothing is downloaded): it shows what the
  * API says, and new orders reach it by push, without a reload, within the window and two seconds; at desk and phone
- * width no two labels of a chart overlap; a day chosen in the picker shows that day's totals.
+ * width no two labels of a chart overlap; a day chosen in the picker shows that day's totals. It logs in as a user
+ * of role figures, as production asks.
  */
 @QuarkusTest
-@TestProfile(NoGeneratorProfile.class)
+@TestProfile(SecuredProfile.class)
 @WithTestResource(LocalKafkaTopics.class)
 class DashboardQuarkusTest {
 
@@ -95,7 +97,7 @@ class DashboardQuarkusTest {
 
     @Test
     void showsTheApisFiguresAndFollowsNewOrdersWithoutAReload() throws Exception {
-        browser.get(page.toString());
+        browser.get(loggedIn());
         await().atMost(WITHIN).until(() -> browser.findElement(By.id("connection")).getText().equals("live"));
         await().atMost(WITHIN).until(() -> shown("total-sales") != null);
         assertThat(browser.findElement(By.id("title")).getText())
@@ -139,12 +141,12 @@ class DashboardQuarkusTest {
         BigDecimal[] expected = TestCatalog.figures(orders).get("total");
         LocalKafkaTopics.produce(companion, topic, codec, orders);
         await().atMost(WITHIN).until(() -> {
-            List<Object> days = given().queryParam("from", day.toString()).queryParam("to", day.toString())
+            List<Object> days = asViewer().queryParam("from", day.toString()).queryParam("to", day.toString())
                     .get("/api/sales/daily").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getList("sales");
             return days.size() == 1 && new BigDecimal(days.get(0).toString()).compareTo(expected[0]) == 0;
         });
         try {
-            browser.get(page.toString());
+            browser.get(loggedIn());
             browser.executeScript("const picker = document.getElementById('day'); picker.value = arguments[0];"
                     + "picker.dispatchEvent(new Event('change'));", day.toString());
 
@@ -179,13 +181,22 @@ class DashboardQuarkusTest {
                 return overlaps;""");
     }
 
+    /** The page's address with the viewer's credentials, which the browser keeps for the page's own requests. */
+    private String loggedIn() {
+        return page.toString().replace("://", "://" + SecuredProfile.VIEWER.name() + ":" + SecuredProfile.VIEWER.password() + "@");
+    }
+
+    private static RequestSpecification asViewer() {
+        return given().header("Authorization", SecuredProfile.VIEWER.authorization());
+    }
+
     private BigDecimal shown(String id) {
         String value = browser.findElement(By.id(id)).getDomAttribute("data-value");
         return value == null ? null : new BigDecimal(value);
     }
 
     private static BigDecimal api(String field) {
-        return new BigDecimal(given().get("/api/sales/today").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getString(field));
+        return new BigDecimal(asViewer().get("/api/sales/today").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getString(field));
     }
 
     private void screenshot(String name) throws Exception {

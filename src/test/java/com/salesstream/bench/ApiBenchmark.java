@@ -2,9 +2,7 @@ package com.salesstream.bench;
 
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,11 +130,10 @@ public final class ApiBenchmark {
      * V2's queries over the same rows, for the same figures.
      */
     private static void rowsRead(ServiceProcess service, String dailyPath, LocalDate today) throws Exception {
-        URI daily = URI.create("http://127.0.0.1:" + service.port() + dailyPath);
         try (Connection mysql = DriverManager.getConnection(LocalServers.jdbcUrl(DATABASE), "root", "")) {
             long before = handlerReads(mysql, "GLOBAL");
             for (int request = 0; request < 100; request++) {
-                HTTP.send(HttpRequest.newBuilder(daily).build(), HttpResponse.BodyHandlers.discarding());
+                HTTP.send(service.request(dailyPath).build(), HttpResponse.BodyHandlers.discarding());
             }
             System.out.printf("rows read per 366-day /daily (rollups): %,d%n", (handlerReads(mysql, "GLOBAL") - before) / 100);
             // Idle, the service reads only today's figures, once per window period (WINDOW here).
@@ -181,7 +178,6 @@ public final class ApiBenchmark {
 
     /** RATE requests a second for {@code phase}, each timed from its scheduled start. */
     private static void latency(ServiceProcess service, String path, Duration phase) throws Exception {
-        URI today = URI.create("http://127.0.0.1:" + service.port() + path);
         ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<?>> sent = new ArrayList<>();
         long start = System.nanoTime();
@@ -192,7 +188,7 @@ public final class ApiBenchmark {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            sent.add(HTTP.sendAsync(HttpRequest.newBuilder(today).build(), HttpResponse.BodyHandlers.ofByteArray())
+            sent.add(HTTP.sendAsync(service.request(path).build(), HttpResponse.BodyHandlers.ofByteArray())
                     .thenAccept(response -> {
                         if (response.statusCode() != 200) {
                             throw new IllegalStateException("status " + response.statusCode());
@@ -210,9 +206,8 @@ public final class ApiBenchmark {
     private static void sseCost(ServiceProcess service) throws Exception {
         double[] without = measure(service);
         List<InputStream> streams = new ArrayList<>();
-        URI stream = URI.create("http://127.0.0.1:" + service.port() + "/api/sales/stream");
         for (int i = 0; i < SSE_CLIENTS; i++) {
-            streams.add(HTTP.send(HttpRequest.newBuilder(stream).build(), HttpResponse.BodyHandlers.ofInputStream()).body());
+            streams.add(HTTP.send(service.request("/api/sales/stream").build(), HttpResponse.BodyHandlers.ofInputStream()).body());
         }
         double[] with = measure(service);
         for (InputStream open : streams) {
@@ -246,9 +241,8 @@ public final class ApiBenchmark {
 
     /** Until the figures in memory hold the day just stored. */
     private static void awaitFigures(ServiceProcess service) throws Exception {
-        URI today = URI.create("http://127.0.0.1:" + service.port() + "/api/sales/today");
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (HTTP.send(HttpRequest.newBuilder(today).build(), HttpResponse.BodyHandlers.ofString()).body()
+        while (HTTP.send(service.request("/api/sales/today").build(), HttpResponse.BodyHandlers.ofString()).body()
                 .contains("\"total_quantity\":0,")) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("today's figures never showed the stored day");

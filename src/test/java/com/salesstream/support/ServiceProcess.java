@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,11 +31,13 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final TestUser user;
 
-    private ServiceProcess(Process process, int port, Path log) {
+    private ServiceProcess(Process process, int port, Path log, TestUser user) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.user = user;
     }
 
     /**
@@ -60,7 +63,9 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", password);
-        return new ServiceProcess(builder.start(), port, log);
+        TestUser user = TestUser.withRole("tester", "orders");
+        user.config().forEach((key, value) -> builder.environment().put(key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        return new ServiceProcess(builder.start(), port, log, user);
     }
 
     /** SIGKILL: no shutdown hook, nothing flushed. */
@@ -77,6 +82,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** A request for this path of the API, logged in as a user of role orders. */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", user.authorization());
     }
 
     /** True when /q/health/ready answers 200; false when it answers 503 or not at all. */
