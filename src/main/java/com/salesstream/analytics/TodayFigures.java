@@ -31,9 +31,10 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * Today's figures, computed once per saved window (and, for what other instances saved, once in any window period
- * without a save here) and served from memory: any number of API and dashboard clients cost no query of MySQL. Each
- * new figure is pushed to the live subscribers ({@link #updates()}).
+ * Today's figures, computed after a saved window, at most once per window period (a catch-up's saves come faster: the
+ * latest is computed a period after the one before), and, for what other instances saved, once in any window period
+ * without a computation here. Served from memory: any number of API and dashboard clients cost no query of MySQL.
+ * Each new figure is pushed to the live subscribers ({@link #updates()}).
  */
 @ApplicationScoped
 public class TodayFigures {
@@ -49,8 +50,11 @@ public class TodayFigures {
     /** The figures as JSON, serialized once per computation: requests and pushes only copy these bytes. */
     private volatile String current;
     private volatile LocalDateTime lastSaved;
-    /** System.nanoTime() of the last computation's start. */
+    /** System.nanoTime() of the last computation's start, and of the last one after a save. */
     private volatile long lastComputed;
+    private volatile long lastComputedAfterSave;
+    /** A save of this instance is not yet in the figures. */
+    private volatile boolean savePending;
     private final AtomicInteger streamClients = new AtomicInteger();
     private Cancellable computing;
     private Cancellable ticks;
@@ -62,24 +66,41 @@ public class TodayFigures {
     }
 
     void start(@Observes StartupEvent event) {
-        // One computation at a time; of the requests that came meanwhile only the latest is kept.
+        long period = config.pipeline().window().toNanos();
+        lastComputedAfterSave = System.nanoTime() - period;
+        // One computation at a time; of the requests that came meanwhile only the latest is kept: each decides then.
         computing = Multi.createFrom().publisher(requests).onOverflow().dropPreviousItems()
-                .onItem().transformToUniAndConcatenate(request -> compute()
-                        .onFailure().invoke(e -> LOG.warnf("Computing today's figures failed: %s", e.toString()))
-                        .onFailure().recoverWithNull())
+                .onItem().transformToUniAndConcatenate(request -> next(period))
                 .subscribe().with(figures -> {
                 });
-        // What other instances saved: a period in which this one computed after a save of its own needs no more.
-        Duration period = config.pipeline().window();
-        ticks = Multi.createFrom().ticks().every(period).onOverflow().drop()
-                .filter(tick -> System.nanoTime() - lastComputed >= period.toNanos())
+        ticks = Multi.createFrom().ticks().every(Duration.ofNanos(period)).onOverflow().drop()
                 .subscribe().with(requests::onNext);
         requests.onNext(System.nanoTime());
     }
 
     void saved(@ObservesAsync WindowSaved saved) {
         lastSaved = saved.at();
+        savePending = true;
         requests.onNext(System.nanoTime());
+    }
+
+    /**
+     * After a save, the figures a period after the computation of the save before (a catch-up's saves come faster);
+     * otherwise (a tick, for what other instances saved) only when nothing was computed for a period.
+     */
+    private Uni<String> next(long period) {
+        long now = System.nanoTime();
+        if (savePending) {
+            long wait = lastComputedAfterSave + period - now;
+            Uni<Void> waited = wait <= 0 ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
+            return waited.chain(() -> {
+                savePending = false;
+                lastComputedAfterSave = System.nanoTime();
+                return computeOrLog();
+            });
+        }
+        return current == null || now - lastComputed >= period ? computeOrLog() : Uni.createFrom().nullItem();
     }
 
     /** When this instance last saved a window; null before its first. */
@@ -107,6 +128,11 @@ public class TodayFigures {
                 .streams(current().toMulti(), published.onOverflow().dropPreviousItems())
                 .onSubscription().invoke(streamClients::incrementAndGet)
                 .onTermination().invoke(streamClients::decrementAndGet);
+    }
+
+    private Uni<String> computeOrLog() {
+        return compute().onFailure().invoke(e -> LOG.warnf("Computing today's figures failed: %s", e.toString()))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<String> compute() {

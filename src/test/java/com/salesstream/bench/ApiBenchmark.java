@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,10 +29,11 @@ import com.salesstream.support.ServiceProcess;
 
 /**
  * The analytics API's figures ({@code bin/api-benchmark}): with a whole day of one-minute windows of 12 instances
- * stored (1,440 windows x 80 platform/product rows x 12, in a scratch database, facts and rollups), the latency of
- * {@code GET /api/sales/today} and of a 366-day {@code GET /api/sales/daily} at 100 requests/s for 30 s each; the
+ * stored (1,440 windows x 80 platform/product rows x 12, in a scratch database, facts and rollups) and the rollups of
+ * the 29 days before, the latency of {@code GET /api/sales/today} and of a 366-day {@code GET /api/sales/daily} at 100 requests/s for 30 s each; the
  * rows MySQL reads per request, beside what V2's queries over the facts read for the same figures; and the CPU and
- * resident memory that 100 idle Server-Sent-Events clients add to the service. Not a test: it prints figures.
+ * resident memory that 100 idle Server-Sent-Events clients add to the service; then the same beside a running
+ * pipeline ({@link ApiUnderLoad}). Not a test: it prints figures.
  */
 public final class ApiBenchmark {
 
@@ -42,6 +44,20 @@ public final class ApiBenchmark {
     /** Each window is stored once per instance, as 12 replicas would. */
     private static final int INSTANCES = 12;
     private static final Duration WINDOW = Duration.ofSeconds(5);
+    /**
+     * Days before today given today's rollups: a month of what the API reads. Their facts are left out (the API
+     * never reads facts; a save only adds to their indexes).
+     */
+    private static final int PAST_DAYS = 29;
+    private static final String FIGURES = "total_quantity, total_sales, total_profit FROM ";
+    private static final List<String> COPY_ROLLUPS = List.of(
+            "INSERT INTO daily_sales SELECT order_date - INTERVAL ? DAY, " + FIGURES + "daily_sales WHERE order_date = ?",
+            "INSERT INTO daily_platform_category_sales SELECT order_date - INTERVAL ? DAY, platform_id, category_id, "
+                    + FIGURES + "daily_platform_category_sales WHERE order_date = ?",
+            "INSERT INTO daily_product_sales SELECT order_date - INTERVAL ? DAY, product_id, " + FIGURES
+                    + "daily_product_sales WHERE order_date = ?",
+            "INSERT INTO minute_sales SELECT order_date - INTERVAL ? DAY, window_minute - INTERVAL ? DAY, " + FIGURES
+                    + "minute_sales WHERE order_date = ?");
     /** What V2 ran, over the facts joined with today's catalog: today's four queries and a year of /daily. */
     private static final String V2_FIGURES = "SUM(a.total_quantity * d.cost_price * (1 + c.profit_margin)), "
             + "SUM(a.total_quantity * d.cost_price * c.profit_margin), SUM(a.total_quantity) FROM aggregated_sales a "
@@ -54,40 +70,50 @@ public final class ApiBenchmark {
             "SELECT DATE_FORMAT(a.processed_at, '%H:%i'), " + V2_FIGURES + "WHERE a.order_date = ? GROUP BY 1 ORDER BY 1");
     private static final String V2_DAILY = "SELECT a.order_date, " + V2_FIGURES
             + "WHERE a.order_date BETWEEN DATE_SUB(?, INTERVAL 365 DAY) AND ? GROUP BY a.order_date";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1, as browsers speak it over plain HTTP (ApiUnderLoad). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public static void main(String[] args) throws Exception {
         try (Connection admin = DriverManager.getConnection(LocalServers.jdbcUrl(""), "root", "");
                 Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + DATABASE);
             statement.execute("CREATE DATABASE " + DATABASE);
-            statement.execute("GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO '" + LocalServers.DB_USER + "'@'%'");
+            for (String user : List.of(LocalServers.DB_USER, ApiUnderLoad.API_USER)) {
+                statement.execute("CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + LocalServers.DB_PASSWORD + "'");
+                statement.execute("GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO '" + user + "'@'%'");
+            }
         }
-        Map<String, String> config = Map.of("quarkus.datasource.reactive.url", LocalServers.mysqlUrl(DATABASE),
-                "quarkus.datasource.jdbc.url", LocalServers.jdbcUrl(DATABASE),
-                "sales.topic", "sales_orders_api_bench_" + System.currentTimeMillis(),
+        Map<String, String> database = Map.of("quarkus.datasource.reactive.url", LocalServers.mysqlUrl(DATABASE),
+                "quarkus.datasource.jdbc.url", LocalServers.jdbcUrl(DATABASE), "sales.cassandra.keyspace", "sales_api_bench");
+        Map<String, String> config = new HashMap<>(database);
+        config.putAll(Map.of("sales.topic", "sales_orders_api_bench_" + System.currentTimeMillis(),
                 "sales.pipeline.group-id", "api-bench", "sales.generator.enabled", "false",
                 // Today's figures are computed again every window period: the stored day shows up within 5 s.
-                "sales.pipeline.window", WINDOW.toSeconds() + "s");
-        try (ServiceProcess service = ServiceProcess.start("api-bench", config)) {
-            awaitReady(service);
-            int rows = storeADayOfWindows();
-            awaitFigures(service);
-            System.out.printf("stored: %,d aggregate rows of today (1,440 one-minute windows of %d instances)%n", rows,
-                    INSTANCES);
-            LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            String todayPath = "/api/sales/today";
-            String dailyPath = "/api/sales/daily?from=" + today.minusDays(365) + "&to=" + today;
-            latency(service, todayPath, Duration.ofSeconds(10)); // warm-up: the JIT compiles the request path first
-            latency(service, todayPath, PHASE);
-            latency(service, dailyPath, Duration.ofSeconds(10));
-            latency(service, dailyPath, PHASE);
-            rowsRead(service, dailyPath, today);
-            sseCost(service);
+                "sales.pipeline.window", WINDOW.toSeconds() + "s"));
+        try {
+            try (ServiceProcess service = ServiceProcess.start("api-bench", config)) {
+                awaitReady(service);
+                int rows = storeADayOfWindows();
+                awaitFigures(service);
+                System.out.printf("stored: %,d aggregate rows of today (1,440 one-minute windows of %d instances), "
+                        + "and the rollups of the %d days before%n", rows, INSTANCES, PAST_DAYS);
+                LocalDate today = LocalDate.now(ZoneOffset.UTC);
+                String todayPath = "/api/sales/today";
+                String dailyPath = "/api/sales/daily?from=" + today.minusDays(365) + "&to=" + today;
+                System.out.printf("%n-- the pipeline idle --%n");
+                latency(service, todayPath, Duration.ofSeconds(10)); // warm-up: the JIT compiles the request path first
+                latency(service, todayPath, PHASE);
+                latency(service, dailyPath, Duration.ofSeconds(10));
+                latency(service, dailyPath, PHASE);
+                rowsRead(service, dailyPath, today);
+                sseCost(service);
+            }
+            new ApiUnderLoad(database, DATABASE).run();
         } finally {
             try (Connection admin = DriverManager.getConnection(LocalServers.jdbcUrl(""), "root", "");
                     Statement statement = admin.createStatement()) {
                 statement.execute("DROP DATABASE IF EXISTS " + DATABASE);
+                statement.execute("DROP USER IF EXISTS '" + ApiUnderLoad.API_USER + "'@'%'");
             }
         }
     }
@@ -121,6 +147,18 @@ public final class ApiBenchmark {
                 insert.executeBatch();
             }
             TestAggregates.rebuildDay(mysql, today);
+            for (int day = 1; day <= PAST_DAYS; day++) {
+                for (String sql : COPY_ROLLUPS) {
+                    try (PreparedStatement copy = mysql.prepareStatement(sql)) {
+                        int parameters = copy.getParameterMetaData().getParameterCount();
+                        for (int parameter = 1; parameter < parameters; parameter++) {
+                            copy.setInt(parameter, day);
+                        }
+                        copy.setObject(parameters, today);
+                        copy.executeUpdate();
+                    }
+                }
+            }
         }
         return rows;
     }
@@ -177,7 +215,7 @@ public final class ApiBenchmark {
     }
 
     /** RATE requests a second for {@code phase}, each timed from its scheduled start. */
-    private static void latency(ServiceProcess service, String path, Duration phase) throws Exception {
+    static void latency(ServiceProcess service, String path, Duration phase) throws Exception {
         ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<?>> sent = new ArrayList<>();
         long start = System.nanoTime();

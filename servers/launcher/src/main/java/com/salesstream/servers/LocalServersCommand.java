@@ -49,7 +49,8 @@ final class LocalServersCommand {
             Jars come from Maven Central (servers/pom.xml); jars, data, logs and PID files live in .local/.
             Environment: SALES_DB_PASSWORD (the sales user's, default sales), LOCAL_SERVERS_JAVA (the servers' java),
             LOCAL_CASSANDRA=stock (the single Cassandra with upstream's heap, caches, memtables and concurrency instead
-            of the project's tuning, to benchmark against: LOCAL_CASSANDRA=stock bin/local-servers restart cassandra)."""
+            of the project's tuning, to benchmark against: LOCAL_CASSANDRA=stock bin/local-servers restart cassandra),
+            LOCAL_MARIADB=instrumented (MariaDB with its performance schema, as bin/api-benchmark restarts it)."""
             .formatted(LocalCluster.KAFKA, LocalCluster.CASSANDRA);
 
     private static final String CLUSTER = "--cluster";
