@@ -28,7 +28,8 @@ import com.salesstream.support.ServiceProcess;
  * The API beside a running pipeline ({@code bin/api-benchmark}, second part): the service's generator at 1,000
  * orders/s into a topic of 12 partitions, windows of {@link #WINDOW} (many saves per phase). It prints the window-save
  * time with the API idle and with {@link #LOOPS} concurrent year-long {@code /daily} loops and {@link #SSE_CLIENTS}
- * stream clients (alternated, twice each), readiness throughout, and the rows MySQL examines per saved window per
+ * stream clients (alternated: idle, loops that wait a 503's Retry-After, idle, loops that ask again at once),
+ * readiness throughout, and the rows MySQL examines per saved window per
  * instance (performance schema, the pipeline's own MySQL user) with 1 and with 12 instances.
  */
 final class ApiUnderLoad {
@@ -74,10 +75,10 @@ final class ApiUnderLoad {
                 ApiBenchmark.latency(first, path, Duration.ofSeconds(10));
                 ApiBenchmark.latency(first, path, Duration.ofSeconds(30));
             }
-            for (int round = 0; round < 2; round++) {
-                saves(first, false);
-                saves(first, true);
-            }
+            saves(first, Clients.NONE);
+            saves(first, Clients.POLITE);
+            saves(first, Clients.NONE);
+            saves(first, Clients.HOSTILE);
             rowsExamined(services);
             for (int instance = 2; instance <= INSTANCES; instance++) {
                 services.add(ServiceProcess.start("api-bench-load-" + instance, config));
@@ -93,11 +94,17 @@ final class ApiUnderLoad {
         }
     }
 
+    /** The API's clients during a phase: none, loops that wait a 503's Retry-After, loops that ask again at once. */
+    private enum Clients {
+        NONE, POLITE, HOSTILE
+    }
+
     /**
      * Each window save's time over a phase, from the service's timer (its count and sum read every 100 ms: one save
-     * per read at these windows), readiness at every read, and, when {@code loaded}, the API's load meanwhile.
+     * per read at these windows), readiness at every read, the service's CPU seconds, and the API's load meanwhile.
      */
-    private void saves(ServiceProcess service, boolean loaded) throws Exception {
+    private void saves(ServiceProcess service, Clients clients) throws Exception {
+        boolean loaded = clients != Clients.NONE;
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong answered = new AtomicLong();
         AtomicLong refused = new AtomicLong();
@@ -113,8 +120,11 @@ final class ApiUnderLoad {
             for (int i = 0; i < LOOPS; i++) {
                 loops.submit(() -> {
                     while (running.get()) {
-                        int status = HTTP.send(service.request(dailyPath).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                        (status == 200 ? answered : refused).incrementAndGet();
+                        HttpResponse<Void> response = HTTP.send(service.request(dailyPath).build(), HttpResponse.BodyHandlers.discarding());
+                        (response.statusCode() == 200 ? answered : refused).incrementAndGet();
+                        if (response.statusCode() == 503 && clients == Clients.POLITE) {
+                            Thread.sleep(1000 * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
+                        }
                     }
                     return null;
                 });
@@ -125,6 +135,7 @@ final class ApiUnderLoad {
         int notReady = 0;
         double count = service.metric("sales_window_save_seconds_count");
         double sum = service.metric("sales_window_save_seconds_sum");
+        double cpu = ProcessCpu.seconds(service.pid());
         long end = System.nanoTime() + PHASE.toNanos();
         while (System.nanoTime() < end) {
             Thread.sleep(POLL.toMillis());
@@ -138,6 +149,7 @@ final class ApiUnderLoad {
             count = nowCount;
             sum = nowSum;
         }
+        cpu = ProcessCpu.seconds(service.pid()) - cpu;
         running.set(false);
         for (InputStream stream : streams) {
             stream.close();
@@ -145,9 +157,9 @@ final class ApiUnderLoad {
         loops.shutdown();
         loops.awaitTermination(1, TimeUnit.MINUTES);
         double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf("API %s: %d window saves, p50 %.1f ms, p99 %.1f ms, max %.1f ms; readiness not UP at %d of %d "
-                + "checks%s%n", loaded ? "loaded" : "idle  ", sorted.length, at(sorted, 0.5), at(sorted, 0.99),
-                sorted.length == 0 ? 0 : sorted[sorted.length - 1], notReady, checks, loaded
+        System.out.printf("API clients %-7s: %d window saves, p50 %.1f ms, p99 %.1f ms, max %.1f ms; readiness not UP at %d of %d "
+                + "checks; service CPU %.0f s in %d s%s%n", clients, sorted.length, at(sorted, 0.5), at(sorted, 0.99),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1], notReady, checks, cpu, PHASE.toSeconds(), loaded
                         ? String.format("; %d year-long /daily loops answered %,d (503: %,d), %d stream clients", LOOPS,
                                 answered.get(), refused.get(), SSE_CLIENTS)
                         : "");
