@@ -25,6 +25,12 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
         return config;
     }
 
+    /** First of a test's resources: the others (LocalKafkaTopics) need the servers up. */
+    @Override
+    public int order() {
+        return Integer.MIN_VALUE;
+    }
+
     @Override
     public void stop() {
         // Left running on purpose: a Cassandra start costs tens of seconds, and the next run reuses it.
