@@ -15,7 +15,6 @@ import com.salesstream.support.TestUser;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * Who may read what, with production's access rules: the page, the figures and their stream need role figures (or
@@ -29,11 +28,12 @@ class AccessQuarkusTest {
     private static final List<String> FIGURES = List.of("/", "/index.html", "/dashboard.js", "/api/sales/today",
             "/api/sales/daily?from=2026-01-01&to=2026-01-31", "/api/sales/stream", "/api/pipeline", "/q/openapi");
     private static final String ORDER = "/api/orders/9223372036854775807";
+    private static final List<String> EVERY_READ = Stream.concat(FIGURES.stream(), Stream.of(ORDER)).toList();
     private static final List<String> PLATFORM = List.of("/q/health/live", "/q/health/ready", "/q/metrics");
 
     @Test
     void withoutCredentialsEverythingButHealthAndMetricsIs401WithABasicChallenge() {
-        for (String path : concat(FIGURES, List.of(ORDER))) {
+        for (String path : EVERY_READ) {
             given().get(path).then().statusCode(401).header("WWW-Authenticate", equalToIgnoringCase("basic"));
         }
         for (String path : PLATFORM) {
@@ -44,15 +44,15 @@ class AccessQuarkusTest {
     @Test
     void aWrongPasswordIs401() {
         TestUser impostor = new TestUser(SecuredProfile.SUPPORT.name(), "orders", "not-the-password");
-        for (String path : concat(FIGURES, List.of(ORDER))) {
-            as(impostor).get(path).then().statusCode(401);
+        for (String path : EVERY_READ) {
+            impostor.given().get(path).then().statusCode(401);
         }
     }
 
     @Test
     void aUserWithoutARoleIs403Everywhere() {
-        for (String path : concat(FIGURES, List.of(ORDER))) {
-            as(SecuredProfile.OUTSIDER).get(path).then().statusCode(403);
+        for (String path : EVERY_READ) {
+            SecuredProfile.OUTSIDER.given().get(path).then().statusCode(403);
         }
     }
 
@@ -60,23 +60,15 @@ class AccessQuarkusTest {
     void theFiguresRoleReadsTheFiguresButNoOrder() {
         for (String path : FIGURES) {
             if (!path.endsWith("/stream")) {
-                as(SecuredProfile.VIEWER).get(path).then().statusCode(200);
+                SecuredProfile.VIEWER.given().get(path).then().statusCode(200);
             }
         }
-        as(SecuredProfile.VIEWER).get(ORDER).then().statusCode(403);
+        SecuredProfile.VIEWER.given().get(ORDER).then().statusCode(403);
     }
 
     @Test
     void theOrdersRoleLooksUpOrdersAndReadsTheFigures() {
-        as(SecuredProfile.SUPPORT).get(ORDER).then().statusCode(404).contentType("application/problem+json");
-        as(SecuredProfile.SUPPORT).get("/api/sales/today").then().statusCode(200);
-    }
-
-    private static RequestSpecification as(TestUser user) {
-        return given().header("Authorization", user.authorization());
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        return Stream.concat(a.stream(), b.stream()).toList();
+        SecuredProfile.SUPPORT.given().get(ORDER).then().statusCode(404).contentType("application/problem+json");
+        SecuredProfile.SUPPORT.given().get("/api/sales/today").then().statusCode(200);
     }
 }

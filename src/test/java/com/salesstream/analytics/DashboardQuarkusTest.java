@@ -1,6 +1,5 @@
 package com.salesstream.analytics;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,7 +43,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.restassured.specification.RequestSpecification;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -141,7 +139,7 @@ class DashboardQuarkusTest {
         BigDecimal[] expected = TestCatalog.figures(orders).get("total");
         LocalKafkaTopics.produce(companion, topic, codec, orders);
         await().atMost(WITHIN).until(() -> {
-            List<Object> days = asViewer().queryParam("from", day.toString()).queryParam("to", day.toString())
+            List<Object> days = SecuredProfile.VIEWER.given().queryParam("from", day.toString()).queryParam("to", day.toString())
                     .get("/api/sales/daily").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getList("sales");
             return days.size() == 1 && new BigDecimal(days.get(0).toString()).compareTo(expected[0]) == 0;
         });
@@ -186,17 +184,13 @@ class DashboardQuarkusTest {
         return page.toString().replace("://", "://" + SecuredProfile.VIEWER.name() + ":" + SecuredProfile.VIEWER.password() + "@");
     }
 
-    private static RequestSpecification asViewer() {
-        return given().header("Authorization", SecuredProfile.VIEWER.authorization());
-    }
-
     private BigDecimal shown(String id) {
         String value = browser.findElement(By.id(id)).getDomAttribute("data-value");
         return value == null ? null : new BigDecimal(value);
     }
 
     private static BigDecimal api(String field) {
-        return new BigDecimal(asViewer().get("/api/sales/today").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getString(field));
+        return new BigDecimal(SecuredProfile.VIEWER.given().get("/api/sales/today").then().statusCode(200).extract().jsonPath().using(TestJson.EXACT).getString(field));
     }
 
     private void screenshot(String name) throws Exception {

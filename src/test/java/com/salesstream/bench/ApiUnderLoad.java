@@ -41,9 +41,7 @@ final class ApiUnderLoad {
     private static final int SSE_CLIENTS = 200;
     private static final int INSTANCES = 12;
     private static final Duration POLL = Duration.ofMillis(100);
-    /** HTTP/1.1, a connection per request or stream as browsers have over plain HTTP (one HTTP/2 connection would
-     * share its flow-control window among all the streams). */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP = ApiBenchmark.HTTP;
 
     private final Map<String, String> config;
     private final String database;
@@ -130,7 +128,7 @@ final class ApiUnderLoad {
                 });
             }
         }
-        List<Double> millis = new ArrayList<>();
+        List<Long> micros = new ArrayList<>();
         int checks = 0;
         int notReady = 0;
         double count = service.metric("sales_window_save_seconds_count");
@@ -144,7 +142,7 @@ final class ApiUnderLoad {
             double nowCount = service.metric("sales_window_save_seconds_count");
             double nowSum = service.metric("sales_window_save_seconds_sum");
             for (int save = 0; save < nowCount - count; save++) {
-                millis.add((nowSum - sum) / (nowCount - count) * 1000);
+                micros.add(Math.round((nowSum - sum) / (nowCount - count) * 1_000_000));
             }
             count = nowCount;
             sum = nowSum;
@@ -156,10 +154,10 @@ final class ApiUnderLoad {
         }
         loops.shutdown();
         loops.awaitTermination(1, TimeUnit.MINUTES);
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf("API clients %-7s: %d window saves, p50 %.1f ms, p99 %.1f ms, max %.1f ms; readiness not UP at %d of %d "
-                + "checks; service CPU %.0f s in %d s%s%n", clients, sorted.length, at(sorted, 0.5), at(sorted, 0.99),
-                sorted.length == 0 ? 0 : sorted[sorted.length - 1], notReady, checks, cpu, PHASE.toSeconds(), loaded
+                + "checks; service CPU %.0f s in %d s%s%n", clients, sorted.length, ApiBenchmark.at(sorted, 0.5),
+                ApiBenchmark.at(sorted, 0.99), ApiBenchmark.at(sorted, 1), notReady, checks, cpu, PHASE.toSeconds(), loaded
                         ? String.format("; %d year-long /daily loops answered %,d (503: %,d), %d stream clients", LOOPS,
                                 answered.get(), refused.get(), SSE_CLIENTS)
                         : "");
@@ -209,9 +207,5 @@ final class ApiUnderLoad {
             }
             Thread.sleep(200);
         }
-    }
-
-    private static double at(double[] sorted, double quantile) {
-        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.round(quantile * (sorted.length - 1)))];
     }
 }

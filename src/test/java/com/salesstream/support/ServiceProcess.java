@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +50,9 @@ public final class ServiceProcess implements AutoCloseable {
         // A password goes in the environment, as in production, not on a command line every process can read.
         String password = config.remove("quarkus.datasource.password");
         config.putAll(properties);
+        // A user of this run only; the command line shows its digest, never its password.
+        TestUser user = TestUser.withRole("tester", "orders");
+        config.putAll(user.config());
         // Never the developer's database, even where the properties name it again (LocalCluster.quarkusConfig()).
         if (config.get(DATABASE_URL).equals(LocalServers.quarkusConfig().get(DATABASE_URL))) {
             config.put(DATABASE_URL, LocalServers.testData().get(DATABASE_URL));
@@ -63,8 +65,6 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", password);
-        TestUser user = TestUser.withRole("tester", "orders");
-        user.config().forEach((key, value) -> builder.environment().put(key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
         return new ServiceProcess(builder.start(), port, log, user);
     }
 

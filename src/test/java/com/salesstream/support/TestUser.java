@@ -8,6 +8,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+
 /**
  * A user of the service's basic authentication with a password made up for this JVM only: the repository holds no
  * credential. Its configuration is what a users file holds (README, "Access").
@@ -30,6 +33,11 @@ public record TestUser(String name, String role, String password) {
     /** The value of an Authorization header that logs in as this user. */
     public String authorization() {
         return "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A RestAssured request logged in as this user. */
+    public RequestSpecification given() {
+        return RestAssured.given().header("Authorization", authorization());
     }
 
     private String hash() {
